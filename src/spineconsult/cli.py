@@ -1,0 +1,20 @@
+"""The one command-line entry point: `spineconsult ...`. Commands stay thin."""
+
+from __future__ import annotations
+
+import typer
+
+from spineconsult import __version__
+
+app = typer.Typer(help="spineconsult: assessment, consultation and library for life after spine surgery.",
+                  no_args_is_help=True, add_completion=False)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()
