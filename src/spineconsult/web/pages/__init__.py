@@ -1,14 +1,2 @@
-"""Server-rendered pages (Jinja2 + htmx). `create_app` registers them with one line:
-`app.include_router(pages_router)`."""
-
-from __future__ import annotations
-
-from fastapi import APIRouter
-
-from spineconsult.web.pages import home, login
-
-pages_router = APIRouter(include_in_schema=False)
-for _module in (home, login):
-    pages_router.include_router(_module.router)
-
-__all__ = ["pages_router"]
+"""Server-rendered pages (Jinja2 + htmx): routers in `routes.py`, cookie sessions and CSRF in
+`session.py`, templates and static files beside this package."""

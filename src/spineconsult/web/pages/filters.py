@@ -9,10 +9,9 @@ from typing import Any
 from markupsafe import Markup, escape
 
 STATUS_LABELS = {
-    "queued": "Waiting for a specialist",
+    "waiting": "Waiting for a specialist",
     "claimed": "A specialist is working on it",
     "awaiting_patient": "The specialist asked you a question",
-    "awaiting_review": "Answered, being checked by a reviewer",
     "in_review": "Answered, being checked by a reviewer",
     "answered": "Answered",
     "returned": "Returned to the specialist",

@@ -71,9 +71,14 @@ def uploads(form: FormData, name: str = "attachments") -> list[UploadFile]:
 def _field_of(loc: tuple[int | str, ...]) -> str:
     head = str(loc[0]) if loc else "form"
     if head == "procedures":
-        inner = [str(part) for part in loc[1:] if isinstance(part, str)]
+        inner = [str(part) for part in loc[1:] if not str(part).isdigit()]
         return {"name": "procedure", "date": "surgery_date"}.get(inner[0], inner[0]) if inner else "procedure"
     return {"on_behalf_of": "on_behalf_name"}.get(head, head)
+
+
+def field_name(use_case_field: str) -> str:
+    """The form field that a use case's field name (e.g. 'procedures.0.date') belongs to."""
+    return _field_of(tuple(use_case_field.split(".")))
 
 
 def model_errors(err: ValidationError) -> Errors:

@@ -1,0 +1,36 @@
+"""Reviewer pages: answers waiting for review, and one review with approve / return with a comment."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from spineconsult.consult import review, thread
+from spineconsult.web.pages import forms
+from spineconsult.web.pages.errors import PageRoute
+from spineconsult.web.pages.page import ActorPage, actor_page, checked_form, redirect, render
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+@router.get("/reviews")
+def reviews(p: ActorPage = Depends(actor_page)) -> Response:
+    return render(p, "pages/reviews.html", items=review.list_for_review(p.ctx, p.actor))
+
+
+@router.get("/reviews/{case_id}")
+def review_page(case_id: str, p: ActorPage = Depends(actor_page)) -> Response:
+    return render(p, "pages/review.html", case=thread.get_case(p.ctx, p.actor, case_id))
+
+
+@router.post("/reviews/{case_id}")
+def decide(
+    case_id: str, p: ActorPage = Depends(actor_page), form: FormData = Depends(checked_form)
+) -> Response:
+    parsed = forms.review(form)
+    if parsed.errors:
+        case = thread.get_case(p.ctx, p.actor, case_id)
+        return render(p, "pages/review.html", 422, case=case, form=parsed.values, errors=parsed.errors)
+    review.review_case(p.ctx, p.actor, case_id, parsed.model)
+    return redirect(p, f"/reviews?done={case_id}")
