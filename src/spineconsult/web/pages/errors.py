@@ -7,6 +7,7 @@ own error format.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import quote
@@ -17,6 +18,9 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 
 from spineconsult.consult.errors import ConsultError, RateLimited, Unauthorized
+
+
+log = logging.getLogger("spineconsult.web.pages")
 
 
 class PageError(Exception):
@@ -54,7 +58,10 @@ TITLES = {
     429: "Too many attempts",
     503: "Temporarily unavailable",
 }
-NOT_FOUND = "There is nothing here, or it is not yours to see."
+MESSAGES = {
+    404: "There is nothing here, or it is not yours to see.",
+    500: "Something went wrong on our side. It has been logged; please try again in a moment.",
+}
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
@@ -70,6 +77,9 @@ class PageRoute(APIRoute):
                 return RedirectResponse(f"/login?next={quote(err.next_url, safe='/')}", status_code=303)
             except (PageError, ConsultError, RequestValidationError) as err:
                 return error_page(request, err)
+            except Exception as err:  # the last resort: logged, and a page, not a traceback
+                log.exception("unexpected error on %s %s", request.method, request.url.path)
+                return error_page(request, err)
 
         return guarded
 
@@ -77,7 +87,9 @@ class PageRoute(APIRoute):
 def status_of(err: Exception) -> int:
     if isinstance(err, RequestValidationError):
         return 404  # a malformed path parameter names no page
-    return int(getattr(err, "status", 400))
+    if not isinstance(err, PageError | ConsultError):
+        return 500
+    return int(err.status)
 
 
 def error_page(request: Request, err: Exception) -> Response:
@@ -86,8 +98,8 @@ def error_page(request: Request, err: Exception) -> Response:
     status = status_of(err)
     if isinstance(err, Unauthorized):
         return RedirectResponse(f"/login?next={quote(request.url.path, safe='/')}", status_code=303)
-    title = getattr(err, "title", None) if isinstance(err, PageError) else TITLES.get(status)
-    message = NOT_FOUND if status == 404 else str(getattr(err, "message", err))
+    title = err.title if isinstance(err, PageError) else TITLES.get(status, "Something went wrong")
+    message = MESSAGES.get(status) or str(getattr(err, "message", err))
     headers = {"Retry-After": str(err.retry_after)} if isinstance(err, RateLimited) else None
     response = render(page(request), "pages/error.html", status=status, title=title, message=message)
     if headers:

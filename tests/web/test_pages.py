@@ -1,0 +1,151 @@
+"""Pages without a browser: CSRF, login redirects, roles, ownership, and form errors shown by the field."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from .conftest import PASSWORD, PERSONAS, csrf_of, log_in
+
+ROUTINE = "I had an L4-L5 hemilaminectomy six weeks ago and my left foot still tingles in the evening."
+
+
+def submit(client: TestClient, token: str, **fields: str) -> str:
+    """Submit the intake form; returns the new case's id."""
+    data = {"message": ROUTINE, "csrf_token": token} | fields
+    response = client.post("/ask", data=data)
+    assert response.status_code == 303, response.text
+    return response.headers["location"].split("/cases/")[1].split("?")[0]
+
+
+def test_home_promises_the_guaranteed_answer(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Ask a spine surgeon now" in response.text
+    assert "Guaranteed answer within 4 hours" in response.text
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(client: TestClient) -> None:
+    cookie = client.get("/login").headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "max-age=" in cookie
+
+
+def test_post_without_csrf_token_is_refused(client: TestClient) -> None:
+    token = log_in(client, "patient")
+    refused = client.post("/ask", data={"message": ROUTINE})
+    assert refused.status_code == 403
+    assert "This form has expired" in refused.text
+    wrong = client.post("/ask", data={"message": ROUTINE, "csrf_token": token + "x"})
+    assert wrong.status_code == 403
+    assert client.get("/cases").text.count("/cases/") == 0  # nothing was stored
+
+
+def test_login_without_csrf_token_is_refused(client: TestClient) -> None:
+    client.get("/login")
+    response = client.post("/login", data={"email": PERSONAS["patient"].email, "password": PASSWORD})
+    assert response.status_code == 403
+
+
+def test_htmx_header_carries_the_token_too(client: TestClient) -> None:
+    token = log_in(client, "patient")
+    response = client.post("/logout", headers={"X-CSRF-Token": token, "HX-Request": "true"})
+    assert response.status_code == 303
+
+
+def test_wrong_password_shows_the_error_on_the_login_page(client: TestClient) -> None:
+    token = csrf_of(client.get("/login").text)
+    response = client.post("/login", data={"email": PERSONAS["patient"].email, "password": "nope",
+                                           "csrf_token": token})
+    assert response.status_code == 401
+    assert "Wrong e-mail or password" in response.text
+
+
+def test_login_is_rate_limited(client: TestClient) -> None:
+    token = csrf_of(client.get("/login").text)
+    statuses = [
+        client.post("/login", data={"email": PERSONAS["patient"].email, "password": "nope",
+                                    "csrf_token": token}).status_code
+        for _ in range(7)
+    ]
+    assert statuses[-1] == 429
+
+
+def test_login_starts_a_new_session(client: TestClient) -> None:
+    before = csrf_of(client.get("/login").text)
+    after = log_in(client, "patient")
+    assert before != after
+
+
+def test_pages_need_a_login(client: TestClient) -> None:
+    for path in ("/cases", "/queue", "/reviews", "/operator", "/cases/abc", "/workspace/abc"):
+        response = client.get(path)
+        assert response.status_code == 303, path
+        assert response.headers["location"].startswith("/login?next=" + path), path
+
+
+def test_login_goes_back_to_the_page_asked_for(client: TestClient) -> None:
+    token = csrf_of(client.get("/login?next=/queue").text)
+    response = client.post("/login", data={"email": PERSONAS["specialist"].email, "password": PASSWORD,
+                                           "csrf_token": token, "next": "/queue"})
+    assert response.headers["location"] == "/queue"
+
+
+def test_login_never_redirects_off_site(client: TestClient) -> None:
+    token = csrf_of(client.get("/login").text)
+    response = client.post("/login", data={"email": PERSONAS["patient"].email, "password": PASSWORD,
+                                           "csrf_token": token, "next": "//evil.example/"})
+    assert response.headers["location"] == "/"
+
+
+def test_wrong_role_gets_the_403_page(client: TestClient) -> None:
+    log_in(client, "patient")
+    for path in ("/queue", "/reviews", "/operator"):
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert "You cannot open this page" in response.text
+
+
+def test_someone_elses_case_is_a_404_page(client: TestClient) -> None:
+    case_id = submit(client, log_in(client, "patient"))
+    client.cookies.clear()
+    log_in(client, "other")
+    response = client.get(f"/cases/{case_id}")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert ROUTINE not in response.text
+
+
+def test_intake_errors_are_shown_next_to_the_fields(client: TestClient) -> None:
+    token = log_in(client, "patient")
+    response = client.post("/ask", data={
+        "csrf_token": token, "message": "  ", "age": "200", "levels": "L9-Q1", "surgery_date": "2999-01-01",
+        "for_someone_else": "yes", "on_behalf_name": "", "relationship": "",
+    })
+    assert response.status_code == 422
+    for field_id in ("message", "age", "levels", "surgery_date", "on_behalf_name", "relationship", "consent"):
+        assert f'id="{field_id}-error"' in response.text, field_id
+    assert 'value="200"' in response.text  # what was typed stays in the form
+
+
+def test_bad_attachment_refuses_the_whole_form(client: TestClient) -> None:
+    token = log_in(client, "patient")
+    files = {"attachments": ("notes.pdf", b"MZ this is not a pdf", "application/pdf")}
+    response = client.post("/ask", data={"csrf_token": token, "message": ROUTINE}, files=files)
+    assert response.status_code == 422
+    assert 'id="attachments-error"' in response.text and "not a PDF" in response.text
+    assert "/cases/" not in client.get("/cases").text.split("<main", 1)[1].split("</main>")[0].replace(
+        'href="/cases"', "")
+
+
+def test_emergency_advice_is_shown_at_once(client: TestClient) -> None:
+    token = log_in(client, "patient")
+    case_id = submit(client, token, message="Since this morning I cannot pass urine after my laminectomy.")
+    page = client.get(f"/cases/{case_id}?sent=1")
+    assert page.status_code == 200
+    assert 'class="notice notice-emergency"' in page.text and 'role="alert"' in page.text
+    assert page.text.index("notice-emergency") < page.text.index("<h1>Your question</h1>")
+
+
+def test_unknown_page_and_malformed_ids_are_404_pages(client: TestClient) -> None:
+    assert client.get("/library/no-such-thing").status_code == 404
+    log_in(client, "specialist")
+    assert client.get("/workspace/" + "x" * 40).status_code == 404
