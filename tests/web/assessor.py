@@ -73,3 +73,4 @@ def _routine() -> dict[str, Any]:
 def _condition(cid: str, name: str, icd10: str, score: float) -> dict[str, Any]:
     return {"condition": cid, "name": name, "icd10": icd10, "score": score, "supporting": ["tingling"],
             "opposing": ["fever"], "explanation": f"{name}: explained for the test."}
+

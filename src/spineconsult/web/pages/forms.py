@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
-from spineconsult.consult.schemas import AnswerIn, CaseSubmission, MessageIn, ReviewIn
+from spineconsult.consult.schemas import AnswerIn, CaseSubmission, MessageIn, RegistrationIn, ReviewIn
 
 Errors = dict[str, str]
 
@@ -220,3 +220,18 @@ def review(form: FormData) -> Parsed:
     if values["decision"] not in {"approve", "return"}:
         errors["decision"] = "Choose approve or return."
     return build(ReviewIn, dict(values), values, errors)
+
+
+REGISTRATION_MESSAGES = {
+    "email": "Enter an e-mail address like name@example.org.",
+    "password": "Choose a password of at least 8 characters.",
+    "name": "Keep your name under 200 characters.",
+}
+
+
+def registration(form: FormData) -> Parsed:
+    values = {"email": text(form, "email"), "name": text(form, "name")}
+    data = values | {"password": str(form.get("password") or "")}
+    parsed = build(RegistrationIn, data, values, {})
+    parsed.errors = {k: REGISTRATION_MESSAGES.get(k, v) for k, v in parsed.errors.items()}
+    return parsed

@@ -7,8 +7,9 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from spineconsult.consult import accounts
-from spineconsult.consult.errors import RateLimited, Unauthorized
+from spineconsult.consult.errors import Conflict, RateLimited, Unauthorized
 from spineconsult.web.pages.errors import PageRoute
+from spineconsult.web.pages import forms
 from spineconsult.web.pages.forms import text
 from spineconsult.web.pages.page import Page, checked_form, page, redirect, render, safe_next, start_session
 
@@ -39,3 +40,22 @@ def login_submit(p: Page = Depends(page), form: FormData = Depends(checked_form)
 @router.post("/logout")
 def logout(p: Page = Depends(page), form: FormData = Depends(checked_form)) -> Response:
     return start_session(p, None, "/")
+
+
+@router.get("/register")
+def register_form(p: Page = Depends(page)) -> Response:
+    return render(p, "pages/register.html")
+
+
+@router.post("/register")
+def register_submit(p: Page = Depends(page), form: FormData = Depends(checked_form)) -> Response:
+    """A new patient account, logged in at once."""
+    parsed = forms.registration(form)
+    if parsed.errors:
+        return render(p, "pages/register.html", 422, form=parsed.values, errors=parsed.errors)
+    try:
+        account = accounts.register_patient(p.ctx, parsed.model)
+    except Conflict:
+        errors = {"email": "An account with this e-mail exists already. Log in instead."}
+        return render(p, "pages/register.html", 422, form=parsed.values, errors=errors)
+    return start_session(p, accounts.get_actor(p.ctx, account.id), "/ask")

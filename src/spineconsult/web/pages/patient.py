@@ -11,7 +11,7 @@ from spineconsult.consult.errors import InvalidInput
 from spineconsult.consult.submission import submit_with_attachments
 from spineconsult.web.pages import forms
 from spineconsult.web.pages.errors import PageRoute
-from spineconsult.web.pages.page import ActorPage, Page, actor_page, checked_form, page, redirect, render
+from spineconsult.web.pages.page import ActorPage, Page, actor_page, checked_form, redirect, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -22,7 +22,7 @@ def intake_page(p: Page, status: int = 200, **context: object) -> Response:
 
 
 @router.get("/ask")
-def ask_form(p: Page = Depends(page)) -> Response:
+def ask_form(p: ActorPage = Depends(actor_page)) -> Response:
     return intake_page(p)
 
 
