@@ -80,10 +80,12 @@ PERSONAS = {
 
 @pytest.fixture
 def personas(ctx: ServiceContext) -> dict[str, Persona]:
-    """Alice (patient), Bob (proxy for a friend), Charlie (another patient), staff, and an anonymous reader."""
+    """Alice (patient), Bob (proxy for a friend), Charlie (another patient), staff, anonymous."""
     found = {"anonymous": Persona("Anonymous", "", "anonymous", None)}
     for key, (name, email, role, specialty, phone) in PERSONAS.items():
-        data = AccountIn(email=email, password=PASSWORD, name=name, role=role, specialty=specialty, phone=phone)
+        data = AccountIn(
+            email=email, password=PASSWORD, name=name, role=role, specialty=specialty, phone=phone
+        )
         accounts.create_account(ctx, data)
         token = accounts.login(ctx, email, PASSWORD).access_token
         found[key] = Persona(name, email, role, token)
