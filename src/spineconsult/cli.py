@@ -6,8 +6,11 @@ import typer
 
 from spineconsult import __version__
 
-app = typer.Typer(help="spineconsult: assessment, consultation and library for life after spine surgery.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="spineconsult: assessment, consultation and library for life after spine surgery.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 
 
 @app.command()
