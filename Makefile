@@ -15,7 +15,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/spineconsult demo
+	$(BIN)/spineconsult serve --demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from spineconsult import __version__
+from spineconsult.web import cli as web_cli
 
 app = typer.Typer(
     help="spineconsult: assessment, consultation and library for life after spine surgery.",
@@ -17,6 +18,11 @@ app = typer.Typer(
 def version() -> None:
     """Print the version."""
     typer.echo(__version__)
+
+
+app.command("serve")(web_cli.serve)
+app.command("worker")(web_cli.worker_cmd)
+app.add_typer(web_cli.users_app, name="users")
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Load benchmark of the running service (written in a later commit)."""

