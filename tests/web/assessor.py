@@ -56,21 +56,42 @@ def _routine() -> dict[str, Any]:
         _condition("recurrent_disc_herniation", "Recurrent disc herniation", "M51.26", 0.2),
     ]
     data["investigations"] = [
-        {"id": "mri_contrast", "name": "MRI with contrast", "when": "if not better at 3 months", "why": "scar"}
+        {
+            "id": "mri_contrast",
+            "name": "MRI with contrast",
+            "when": "if not better at 3 months",
+            "why": "scar",
+        }
     ]
     data["treatment_options"] = [
-        {"id": "neuropathic_pain_medication", "name": "Neuropathic pain medication",
-         "for": ["nerve_root_injury"], "evidence": ["study2020"], "certainty": "low"}
+        {
+            "id": "neuropathic_pain_medication",
+            "name": "Neuropathic pain medication",
+            "for": ["nerve_root_injury"],
+            "evidence": ["study2020"],
+            "certainty": "low",
+        }
     ]
     data["evidence"] = [
-        {"id": "study2020", "citation": "Test A, et al. A test study. J Test. 2020;1:1.", "pmid": None,
-         "design": "retrospective cohort", "n": 147,
-         "outcomes": [{"measure": "responders", "timepoint": "1 month", "value": "32.0%"}]}
+        {
+            "id": "study2020",
+            "citation": "Test A, et al. A test study. J Test. 2020;1:1.",
+            "pmid": None,
+            "design": "retrospective cohort",
+            "n": 147,
+            "outcomes": [{"measure": "responders", "timepoint": "1 month", "value": "32.0%"}],
+        }
     ]
     return data
 
 
 def _condition(cid: str, name: str, icd10: str, score: float) -> dict[str, Any]:
-    return {"condition": cid, "name": name, "icd10": icd10, "score": score, "supporting": ["tingling"],
-            "opposing": ["fever"], "explanation": f"{name}: explained for the test."}
-
+    return {
+        "condition": cid,
+        "name": name,
+        "icd10": icd10,
+        "score": score,
+        "supporting": ["tingling"],
+        "opposing": ["fever"],
+        "explanation": f"{name}: explained for the test.",
+    }

@@ -17,6 +17,7 @@ from spineconsult.settings import Settings
 from spineconsult.store.db import make_engine
 from spineconsult.store.schema import upgrade_database
 from spineconsult.web.app import create_app
+
 from . import assessor
 
 PASSWORD = "correct horse battery"
@@ -40,7 +41,7 @@ PERSONAS = {
 }
 
 
-def test_settings(data_dir: Path, **overrides: object) -> Settings:
+def settings_for(data_dir: Path, **overrides: object) -> Settings:
     """Cheap argon2 (tests log in often), a temporary data directory and SQLite file."""
     values: dict[str, object] = {
         "environment": "test",
@@ -61,7 +62,7 @@ def add_personas(ctx: ServiceContext) -> None:
 
 @pytest.fixture
 def page_ctx(tmp_path: Path) -> Iterator[ServiceContext]:
-    settings = test_settings(tmp_path)
+    settings = settings_for(tmp_path)
     upgrade_database(make_engine(settings.effective_database_url))
     ctx = build_context(settings)
     ctx.assessor = assessor.assess
@@ -86,7 +87,8 @@ def csrf_of(html: str) -> str:
 def log_in(client: TestClient, persona: str) -> str:
     """Log in through the login page; returns a fresh CSRF token of the new session."""
     token = csrf_of(client.get("/login").text)
-    response = client.post("/login", data={"email": PERSONAS[persona].email, "password": PASSWORD,
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": PERSONAS[persona].email, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 303, response.text
     return csrf_of(client.get("/ask").text)

@@ -21,7 +21,7 @@ from spineconsult.consult.context import build_context
 from spineconsult.store.db import make_engine
 from spineconsult.store.schema import upgrade_database
 
-from .conftest import PASSWORD, PERSONAS, add_personas, test_settings
+from .conftest import PASSWORD, PERSONAS, add_personas, settings_for
 from .live_server import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -48,9 +48,19 @@ EMERGENCY = (
     "Nine days after my L4-L5 laminectomy I cannot pass urine since this morning and I am numb between my "
     "legs and around my bottom."
 )
-IDENTIFIERS = ("Tom Baker", "Jane Roe", "jane.roe@example.org", "555 0100", "St Mary", "Springfield", "2026-10-01")
+IDENTIFIERS = (
+    "Tom Baker",
+    "Jane Roe",
+    "jane.roe@example.org",
+    "555 0100",
+    "St Mary",
+    "Springfield",
+    "2026-10-01",
+)
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"/usr/bin/chromium is missing; install: {APT_LINE}")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason=f"/usr/bin/chromium is missing; install: {APT_LINE}"
+)
 
 
 def _missing_parts() -> list[str]:
@@ -64,7 +74,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if missing and not os.environ.get("SPINECONSULT_PAGES_STAND_INS"):
         pytest.skip(f"the browser flow needs {', '.join(missing)} (merged on main)")
     data_dir = tmp_path_factory.mktemp("browser")
-    settings = test_settings(data_dir)
+    settings = settings_for(data_dir)
     upgrade_database(make_engine(settings.effective_database_url))
     ctx = build_context(settings)
     add_personas(ctx)
@@ -107,6 +117,7 @@ def log_out(page: Any) -> None:
 
 def test_the_whole_consultation_in_the_browser(browser: Any, base_url: str, tmp_path: Path) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
     page = context.new_page()
     case_id = patient_asks(page, base_url, tmp_path)
     patient_has_an_emergency(page, base_url)
@@ -122,7 +133,7 @@ def patient_asks(page: Any, base_url: str, tmp_path: Path) -> str:
     page.goto(base_url + "/")
     assert "guaranteed answer within 4 hours" in page.inner_text("main").lower()
     shot(page, "01-home")
-    page.click(".hero >> text=Ask a spine surgeon now")
+    page.click(".hero a.button >> text=Ask a spine surgeon now")
     page.wait_for_url(re.compile(r"/login\?next=/ask"))
     page.fill("#email", PERSONAS["patient"].email)
     page.fill("#password", PASSWORD)
@@ -177,7 +188,9 @@ def specialist_answers(page: Any, base_url: str, case_id: str) -> None:
     assert page.is_visible("#assess-title")
     prefilled = {name: page.input_value(f"#{name}") for name in ("probable_causes", "treatment_plan")}
     assert all(prefilled.values()), prefilled
-    page.fill("#body", "Welcome. The tingling most likely comes from the nerve that was bruised during surgery.")
+    page.fill(
+        "#body", "Welcome. The tingling most likely comes from the nerve that was bruised during surgery."
+    )
     shot(page, "06-workspace")
     page.click("text=Send answer for review")
     page.wait_for_url(re.compile(r"answered=1"))
@@ -195,6 +208,7 @@ def reviewer_approves(page: Any, base_url: str, case_id: str) -> None:
 
 def reader_finds_reads_and_votes(browser: Any, base_url: str) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    context.set_default_timeout(10_000)
     page = context.new_page()
     page.goto(base_url + "/library")
     page.fill("#q", "numbness foot")

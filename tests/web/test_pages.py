@@ -57,8 +57,9 @@ def test_htmx_header_carries_the_token_too(client: TestClient) -> None:
 
 def test_wrong_password_shows_the_error_on_the_login_page(client: TestClient) -> None:
     token = csrf_of(client.get("/login").text)
-    response = client.post("/login", data={"email": PERSONAS["patient"].email, "password": "nope",
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": PERSONAS["patient"].email, "password": "nope", "csrf_token": token}
+    )
     assert response.status_code == 401
     assert "Wrong e-mail or password" in response.text
 
@@ -66,8 +67,9 @@ def test_wrong_password_shows_the_error_on_the_login_page(client: TestClient) ->
 def test_login_is_rate_limited(client: TestClient) -> None:
     token = csrf_of(client.get("/login").text)
     statuses = [
-        client.post("/login", data={"email": PERSONAS["patient"].email, "password": "nope",
-                                    "csrf_token": token}).status_code
+        client.post(
+            "/login", data={"email": PERSONAS["patient"].email, "password": "nope", "csrf_token": token}
+        ).status_code
         for _ in range(7)
     ]
     assert statuses[-1] == 429
@@ -88,15 +90,29 @@ def test_pages_need_a_login(client: TestClient) -> None:
 
 def test_login_goes_back_to_the_page_asked_for(client: TestClient) -> None:
     token = csrf_of(client.get("/login?next=/queue").text)
-    response = client.post("/login", data={"email": PERSONAS["specialist"].email, "password": PASSWORD,
-                                           "csrf_token": token, "next": "/queue"})
+    response = client.post(
+        "/login",
+        data={
+            "email": PERSONAS["specialist"].email,
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "/queue",
+        },
+    )
     assert response.headers["location"] == "/queue"
 
 
 def test_login_never_redirects_off_site(client: TestClient) -> None:
     token = csrf_of(client.get("/login").text)
-    response = client.post("/login", data={"email": PERSONAS["patient"].email, "password": PASSWORD,
-                                           "csrf_token": token, "next": "//evil.example/"})
+    response = client.post(
+        "/login",
+        data={
+            "email": PERSONAS["patient"].email,
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example/",
+        },
+    )
     assert response.headers["location"] == "/"
 
 
@@ -120,10 +136,19 @@ def test_someone_elses_case_is_a_404_page(client: TestClient) -> None:
 
 def test_intake_errors_are_shown_next_to_the_fields(client: TestClient) -> None:
     token = log_in(client, "patient")
-    response = client.post("/ask", data={
-        "csrf_token": token, "message": "  ", "age": "200", "levels": "L9-Q1", "surgery_date": "2999-01-01",
-        "for_someone_else": "yes", "on_behalf_name": "", "relationship": "",
-    })
+    response = client.post(
+        "/ask",
+        data={
+            "csrf_token": token,
+            "message": "  ",
+            "age": "200",
+            "levels": "L9-Q1",
+            "surgery_date": "2999-01-01",
+            "for_someone_else": "yes",
+            "on_behalf_name": "",
+            "relationship": "",
+        },
+    )
     assert response.status_code == 422
     for field_id in ("message", "age", "levels", "surgery_date", "on_behalf_name", "relationship", "consent"):
         assert f'id="{field_id}-error"' in response.text, field_id

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spineconsult.consult import audit
 from spineconsult.consult.actors import Actor, Role
 from spineconsult.consult.answers import ANSWERABLE, draft_from_assessment, latest_answer
 from spineconsult.consult.context import ServiceContext
 from spineconsult.consult.policies import load_visible_case, require_role
 from spineconsult.consult.schemas import AnswerDraft, CaseDetail
 from spineconsult.consult.views import case_detail
-from spineconsult.store.models import Case, ThreadMessage
-
-from spineconsult.consult import audit
 from spineconsult.store.db import transaction
+from spineconsult.store.models import Case, ThreadMessage
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from fastapi.routing import APIRoute
 
 from spineconsult.consult.errors import ConsultError, RateLimited, Unauthorized
 
-
 log = logging.getLogger("spineconsult.web.pages")
 
 

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from spineconsult.consult import publication
+from spineconsult.consult.publication import get_published, library_search
+from spineconsult.consult.publication import vote as record_vote
 from spineconsult.web.pages import forms
 from spineconsult.web.pages.errors import PageRoute
 from spineconsult.web.pages.page import Page, checked_form, page, redirect, render
@@ -29,7 +30,7 @@ TOPICS = (
 
 @router.get("/library")
 def library(q: str = "", procedure: str = "", topic: str = "", p: Page = Depends(page)) -> Response:
-    found = publication.library_search(p.ctx, q) if (q or procedure or topic) else None
+    found = library_search(p.ctx, q) if (q or procedure or topic) else None
     hits = found.items if found else []
     return render(
         p,
@@ -45,13 +46,13 @@ def library(q: str = "", procedure: str = "", topic: str = "", p: Page = Depends
 
 @router.get("/library/{slug}")
 def qa_page(slug: str, p: Page = Depends(page)) -> Response:
-    item = publication.get_published(p.ctx, slug)
+    item = get_published(p.ctx, slug)
     return render(p, "pages/qa.html", qa=item, slug=slug)
 
 
 @router.post("/library/{slug}/vote")
 def vote(slug: str, p: Page = Depends(page), form: FormData = Depends(checked_form)) -> Response:
-    counts = publication.vote(p.ctx, slug, forms.text(form, "helpful") == "yes", voter_of(p))
+    counts = record_vote(p.ctx, slug, forms.text(form, "helpful") == "yes", voter_of(p))
     if p.request.headers.get("hx-request") == "true":
         return render(p, "partials/vote.html", slug=slug, voted=True, votes=counts)
     return redirect(p, f"/library/{slug}?voted=1#vote")

@@ -8,8 +8,8 @@ from starlette.datastructures import FormData
 
 from spineconsult.consult import accounts
 from spineconsult.consult.errors import Conflict, RateLimited, Unauthorized
-from spineconsult.web.pages.errors import PageRoute
 from spineconsult.web.pages import forms
+from spineconsult.web.pages.errors import PageRoute
 from spineconsult.web.pages.forms import text
 from spineconsult.web.pages.page import Page, checked_form, page, redirect, render, safe_next, start_session
 

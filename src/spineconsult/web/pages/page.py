@@ -6,6 +6,7 @@ Handlers stay thin: `Depends(page)` or `Depends(actor_page)` → parse the form 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,15 +83,25 @@ def _here(request: Request) -> str:
     return f"{request.url.path}{query}"
 
 
-async def checked_form(request: Request) -> FormData:
-    """The submitted form, after its CSRF token (field or htmx header) matched the session's."""
+async def checked_form(request: Request) -> AsyncIterator[FormData]:
+    """The submitted form, after its CSRF token (field or htmx header) matched the session's.
+
+    Uploaded files are closed when the response is done (a dependency with `yield`).
+    """
     form = await request.form()
+    try:
+        _check_csrf(request, form)
+        yield form
+    finally:
+        await form.close()
+
+
+def _check_csrf(request: Request, form: FormData) -> None:
     ctx = service_context(request)
     session = cookie.load(request, ctx.settings.secret_key)
     token = form.get(cookie.CSRF_FIELD) or request.headers.get(cookie.CSRF_HEADER)
     if session.is_new or not cookie.csrf_ok(session, token if isinstance(token, str) else None):
         raise CsrfRefused()
-    return form
 
 
 def base_context(p: Page) -> dict[str, Any]:

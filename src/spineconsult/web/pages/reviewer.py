@@ -6,7 +6,8 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from spineconsult.consult import review, thread
+from spineconsult.consult import thread
+from spineconsult.consult.review import list_for_review, review_case
 from spineconsult.web.pages import forms
 from spineconsult.web.pages.errors import PageRoute
 from spineconsult.web.pages.page import ActorPage, actor_page, checked_form, redirect, render
@@ -16,7 +17,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 @router.get("/reviews")
 def reviews(p: ActorPage = Depends(actor_page)) -> Response:
-    return render(p, "pages/reviews.html", items=review.list_for_review(p.ctx, p.actor))
+    return render(p, "pages/reviews.html", items=list_for_review(p.ctx, p.actor))
 
 
 @router.get("/reviews/{case_id}")
@@ -32,5 +33,5 @@ def decide(
     if parsed.errors:
         case = thread.get_case(p.ctx, p.actor, case_id)
         return render(p, "pages/review.html", 422, case=case, form=parsed.values, errors=parsed.errors)
-    review.review_case(p.ctx, p.actor, case_id, parsed.model)
+    review_case(p.ctx, p.actor, case_id, parsed.model)
     return redirect(p, f"/reviews?done={case_id}")
