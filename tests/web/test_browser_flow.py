@@ -200,6 +200,7 @@ def reviewer_approves(page: Any, base_url: str, case_id: str) -> None:
     log_in(page, base_url, "reviewer")
     page.wait_for_url(re.compile(r"/reviews$"))
     page.click(f"a[href='/reviews/{case_id}']")
+    assert "Probable causes:" in page.inner_text("main")
     shot(page, "07-review")
     page.click("text=Approve and publish")
     page.wait_for_url(re.compile(r"/reviews\?done="))

@@ -191,3 +191,123 @@ def test_unknown_page_and_malformed_ids_are_404_pages(client: TestClient) -> Non
     assert client.get("/library/no-such-thing").status_code == 404
     log_in(client, "specialist")
     assert client.get("/workspace/" + "x" * 40).status_code == 404
+
+
+def switch(client: TestClient, persona: str) -> str:
+    client.cookies.clear()
+    return log_in(client, persona)
+
+
+def claimed_case(client: TestClient) -> tuple[str, str]:
+    """A routine case submitted by the patient and claimed by the specialist; returns (id, csrf)."""
+    case_id = submit(client, log_in(client, "patient"))
+    token = switch(client, "specialist")
+    response = client.post(f"/queue/{case_id}/claim", data={"csrf_token": token})
+    assert response.status_code == 303 and response.headers["location"] == f"/workspace/{case_id}"
+    return case_id, token
+
+
+def answered_case(client: TestClient) -> tuple[str, str]:
+    case_id, token = claimed_case(client)
+    sections = {name: f"{name} text" for name in SECTIONS}
+    response = client.post(
+        f"/workspace/{case_id}/answer", data={"csrf_token": token, "body": "Hello."} | sections
+    )
+    assert response.status_code == 303, response.text
+    return case_id, switch(client, "reviewer")
+
+
+SECTIONS = ("probable_causes", "investigations", "differential_diagnosis", "treatment_plan")
+
+
+def test_workspace_editor_is_prefilled_from_the_draft(client: TestClient) -> None:
+    case_id, _ = claimed_case(client)
+    page = client.get(f"/workspace/{case_id}")
+    assert page.status_code == 200
+    assert "Nerve root irritation or injury" in page.text  # differential and prefilled probable causes
+    assert "32.0%" in page.text and "J Test. 2020" in page.text  # study figures and citation
+    assert "For: tingling" in page.text and "Against: fever" in page.text
+
+
+def test_empty_answer_sections_are_shown_by_their_fields(client: TestClient) -> None:
+    case_id, token = claimed_case(client)
+    response = client.post(f"/workspace/{case_id}/answer", data={"csrf_token": token, "body": "x"})
+    assert response.status_code == 422
+    for name in SECTIONS:
+        assert f'id="{name}-error"' in response.text, name
+
+
+def test_empty_request_for_information_is_refused_by_its_field(client: TestClient) -> None:
+    case_id, token = claimed_case(client)
+    response = client.post(f"/workspace/{case_id}/request-info", data={"csrf_token": token, "question": ""})
+    assert response.status_code == 422 and 'id="question-error"' in response.text
+    asked = client.post(
+        f"/workspace/{case_id}/request-info",
+        data={"csrf_token": token, "question": "Please upload the MRI report."},
+    )
+    assert asked.status_code == 303
+
+
+def test_specialist_cannot_answer_an_unclaimed_case(client: TestClient) -> None:
+    case_id = submit(client, log_in(client, "patient"))
+    switch(client, "specialist")
+    page = client.get(f"/workspace/{case_id}")
+    assert page.status_code == 200 and "Claim this case from the queue" in page.text
+    assert 'id="answer-form"' not in page.text
+
+
+def test_patient_reply_errors_and_success(client: TestClient) -> None:
+    token = log_in(client, "patient")
+    case_id = submit(client, token)
+    empty = client.post(f"/cases/{case_id}/reply", data={"csrf_token": token, "body": " "})
+    assert empty.status_code == 422 and 'id="body-error"' in empty.text
+    sent = client.post(f"/cases/{case_id}/reply", data={"csrf_token": token, "body": "It is worse today."})
+    assert sent.status_code == 303
+    assert "It is worse today." in client.get(f"/cases/{case_id}").text
+
+
+def test_return_without_comment_is_refused_by_the_field(client: TestClient) -> None:
+    case_id, token = answered_case(client)
+    response = client.post(f"/reviews/{case_id}", data={"csrf_token": token, "decision": "return"})
+    assert response.status_code == 422 and 'id="comment-error"' in response.text
+
+
+def test_the_flow_without_a_browser(client: TestClient) -> None:
+    case_id, token = answered_case(client)
+    assert case_id in client.get("/reviews").text
+    assert "probable_causes text" in client.get(f"/reviews/{case_id}").text
+    approved = client.post(f"/reviews/{case_id}", data={"csrf_token": token, "decision": "approve"})
+    assert approved.status_code == 303
+    client.cookies.clear()
+    found = client.get("/library", params={"q": "tingles"})
+    assert "<mark>tingles</mark>" in found.text
+    slug = found.text.split('href="/library/')[1].split('"')[0]
+    qa = client.get(f"/library/{slug}")
+    assert "Answered by" in qa.text and "Dr. Ada Spine" in qa.text and "Dr. Rey Review" in qa.text
+    assert "Was this answer helpful?" in qa.text and "Jane Roe" not in qa.text
+    vote = client.post(
+        f"/library/{slug}/vote",
+        data={"helpful": "yes"},
+        headers={"HX-Request": "true", "X-CSRF-Token": csrf_of(qa.text)},
+    )
+    assert vote.status_code == 200 and "Thank you" in vote.text and "<html" not in vote.text
+
+
+def test_attachment_download_for_the_owner_only(client: TestClient) -> None:
+    token = log_in(client, "patient")
+    files = {"attachments": ("report.pdf", b"%PDF-1.4\n% tiny\n", "application/pdf")}
+    response = client.post("/ask", data={"csrf_token": token, "message": ROUTINE}, files=files)
+    page = client.get(response.headers["location"]).text
+    link = page.split('href="/cases/')[1].split('"')[0]
+    download = client.get(f"/cases/{link}")
+    assert download.status_code == 200 and download.content.startswith(b"%PDF")
+    assert "attachment" in download.headers["content-disposition"]
+    switch(client, "other")
+    assert client.get(f"/cases/{link}").status_code == 404
+
+
+def test_operator_sees_the_audit_log(client: TestClient) -> None:
+    case_id = submit(client, log_in(client, "patient"))
+    switch(client, "operator")
+    page = client.get("/operator", params={"case": case_id})
+    assert page.status_code == 200 and "case.create" in page.text and "patient@example.org" in page.text

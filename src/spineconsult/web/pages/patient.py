@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 from starlette.datastructures import FormData
 
 from spineconsult.consult import thread
+from spineconsult.consult.attachments import open_attachment
 from spineconsult.consult.errors import InvalidInput
 from spineconsult.consult.submission import submit_with_attachments
 from spineconsult.web.pages import forms
@@ -60,3 +61,11 @@ def reply(
         return render(p, "pages/case.html", 422, case=case, form=parsed.values, errors=parsed.errors)
     thread.post_message(p.ctx, p.actor, case_id, parsed.model)
     return redirect(p, f"/cases/{case_id}#conversation")
+
+
+@router.get("/cases/{case_id}/attachments/{attachment_id}")
+def attachment(case_id: str, attachment_id: int, p: ActorPage = Depends(actor_page)) -> Response:
+    """Download for whoever may see the case (the use case checks and audits); never shown inline."""
+    path, info = open_attachment(p.ctx, p.actor, case_id, attachment_id)
+    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
+    return FileResponse(path, media_type=info.content_type, filename=info.filename, headers=headers)
