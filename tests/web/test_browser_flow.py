@@ -215,7 +215,7 @@ def reader_finds_reads_and_votes(browser: Any, base_url: str) -> None:
     page.fill("#q", "numbness foot")
     page.click("#library-search button[type=submit]")
     page.wait_for_url(re.compile(r"q=numbness"))
-    assert page.locator("#results mark").count() > 0
+    page.wait_for_selector("#results mark")
     shot(page, "08-library-search-mobile")
     page.locator("#results a").first.click()
     page.wait_for_load_state()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -311,3 +313,18 @@ def test_operator_sees_the_audit_log(client: TestClient) -> None:
     switch(client, "operator")
     page = client.get("/operator", params={"case": case_id})
     assert page.status_code == 200 and "case.create" in page.text and "patient@example.org" in page.text
+
+
+def test_rereview_when_due(client: TestClient, page_ctx: ServiceContext) -> None:
+    case_id, token = answered_case(client)
+    client.post(f"/reviews/{case_id}", data={"csrf_token": token, "decision": "approve"})
+    later = page_ctx.now() + dt.timedelta(days=page_ctx.settings.rereview_interval_days + 1)
+    page_ctx.clock = lambda: later
+    desk = client.get("/reviews").text
+    slug = desk.split('href="/reviews/library/')[1].split('"')[0]
+    assert client.get(f"/reviews/library/{slug}").status_code == 200
+    refused = client.post(f"/reviews/library/{slug}", data={"csrf_token": token, "decision": "return"})
+    assert refused.status_code == 422 and 'id="comment-error"' in refused.text
+    kept = client.post(f"/reviews/library/{slug}", data={"csrf_token": token, "decision": "approve"})
+    assert kept.status_code == 303
+    assert "No published answer is due for re-review" in client.get("/reviews").text
