@@ -328,3 +328,27 @@ def test_rereview_when_due(client: TestClient, page_ctx: ServiceContext) -> None
     kept = client.post(f"/reviews/library/{slug}", data={"csrf_token": token, "decision": "approve"})
     assert kept.status_code == 303
     assert "No published answer is due for re-review" in client.get("/reviews").text
+
+
+def test_proxy_names_the_person_and_the_relationship(client: TestClient, page_ctx: ServiceContext) -> None:
+    token = log_in(client, "patient")
+    case_id = submit(
+        client,
+        token,
+        for_someone_else="yes",
+        on_behalf_name="Tom Baker",
+        relationship="friend",
+        consent="yes",
+    )
+    with page_ctx.sessions() as session:
+        case = session.get_one(Case, case_id)
+        assert (case.on_behalf_of, case.history.get("relationship"), case.consent) == (
+            "Tom Baker",
+            "friend",
+            True,
+        )
+    switch(client, "specialist")
+    assert (
+        "Asked by their friend on their behalf, with their consent"
+        in client.get(f"/workspace/{case_id}").text
+    )

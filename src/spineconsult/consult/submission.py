@@ -17,6 +17,8 @@ from spineconsult.consult.context import ServiceContext
 from spineconsult.consult.errors import InvalidInput
 from spineconsult.consult.intake import submit_case
 from spineconsult.consult.schemas import CaseCreated, CaseSubmission
+from spineconsult.store.db import transaction
+from spineconsult.store.models import Case
 
 
 class Upload(Protocol):
@@ -27,11 +29,19 @@ class Upload(Protocol):
 
 
 def submit_with_attachments(
-    ctx: ServiceContext, actor: Actor, data: CaseSubmission, files: Sequence[Upload]
+    ctx: ServiceContext,
+    actor: Actor,
+    data: CaseSubmission,
+    files: Sequence[Upload],
+    *,
+    relationship: str | None = None,
 ) -> CaseCreated:
+    """`relationship`: how a proxy knows the person (kept in the case's history, shown to staff)."""
     for upload in files:
         check_upload(ctx, upload)
     created = submit_case(ctx, actor, data)
+    if relationship and data.on_behalf_of:
+        _note_relationship(ctx, created.id, relationship)
     for upload in files:
         upload.file.seek(0)
         add_attachment(ctx, actor, created.id, upload.filename or "upload", upload.file)
@@ -52,3 +62,10 @@ def check_upload(ctx: ServiceContext, upload: Upload) -> None:
         raise InvalidInput("attachments", f"{name} is larger than {limit // (1024 * 1024)} MB.")
     if sniff_type(head) is None:
         raise InvalidInput("attachments", f"{name} is not a PDF, JPEG, PNG or DICOM file.")
+
+
+def _note_relationship(ctx: ServiceContext, case_id: str, relationship: str) -> None:
+    # CaseSubmission has no field for it yet; the history JSON is the case's free-form part.
+    with transaction(ctx.sessions) as session:
+        case = session.get_one(Case, case_id)
+        case.history = {**(case.history or {}), "relationship": relationship[:60]}

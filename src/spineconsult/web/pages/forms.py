@@ -180,9 +180,8 @@ def _proxy(values: dict[str, Any], errors: Errors) -> dict[str, Any]:
         errors["relationship"] = "Keep this short (up to 60 characters)."
     if not values["consent"]:
         errors["consent"] = "You can ask for someone else only if they agreed. Please confirm."
-    who = values["on_behalf_name"]
-    label = f"{who} ({values['relationship']})" if values["relationship"] else who
-    return {"on_behalf_of": label or None, "consent": values["consent"]}
+    # The name alone: publication removes it (and each of its words) from everything it publishes.
+    return {"on_behalf_of": values["on_behalf_name"] or None, "consent": values["consent"]}
 
 
 # ---- thread, answer, review ----------------------------------------------------------------------

@@ -33,7 +33,10 @@ def ask_submit(p: ActorPage = Depends(actor_page), form: FormData = Depends(chec
     if parsed.errors:
         return intake_page(p, 422, form=parsed.values, errors=parsed.errors)
     try:
-        created = submit_with_attachments(p.ctx, p.actor, parsed.model, forms.uploads(form))
+        relationship = parsed.values["relationship"] or None
+        created = submit_with_attachments(
+            p.ctx, p.actor, parsed.model, forms.uploads(form), relationship=relationship
+        )
     except InvalidInput as err:
         errors = {forms.field_name(err.field): err.message.split(": ", 1)[-1]}
         return intake_page(p, 422, form=parsed.values, errors=errors)
