@@ -67,7 +67,7 @@ ENDPOINTS = [
         "/api/v1/cases/{case}/request-info",
         "claimed",
         403,
-        404,
+        403,
         staff(201, 403, 403),
         json={"body": "Please upload the operative record."},
     ),
@@ -183,8 +183,7 @@ def _call(client, ctx, endpoint: Endpoint, persona, owner_email: str, slug: str)
     kwargs: dict[str, object] = {"headers": persona.headers}
     if endpoint.json is not None:
         kwargs["json"] = {
-            k: (v.format(persona=persona.role + persona.email) if isinstance(v, str) else v)
-            for k, v in endpoint.json.items()
+            k: (v.format(persona=persona.role) if isinstance(v, str) else v) for k, v in endpoint.json.items()
         }
     if endpoint.upload:
         kwargs["files"] = {"file": ("scan.png", PNG, "image/png")}

@@ -78,6 +78,7 @@ def test_operators_hear_at_75_percent_and_breaches_are_recorded(client, ctx, per
         assert worker.run_once(ctx).escalations == 0
         ctx.clock = lambda: start + timedelta(hours=4, minutes=1)
         assert worker.run_once(ctx).breaches == 2
+    ctx.clock = lambda: start  # the operator's token is valid for an hour only
     to_operator = inbox.to("otto@example.org")
     assert len(to_operator) == 3
     assert case_id in to_operator[0]["Subject"] and "unclaimed" in to_operator[0]["Subject"]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from spineconsult.consult import accounts
+
+from .conftest import PASSWORD
 from .helpers import ANSWER, case_in_state
 
 
@@ -48,6 +51,8 @@ def test_rereview_falls_due_after_the_interval(client, ctx, personas):
     assert client.get("/api/v1/reviews", headers=reviewer).json()["rereview_due"] == []
     start = ctx.now()
     ctx.clock = lambda: start + timedelta(days=ctx.settings.rereview_interval_days, minutes=1)
+    token = accounts.login(ctx, "rita@example.org", PASSWORD).access_token
+    reviewer = {"Authorization": f"Bearer {token}"}
     due = client.get("/api/v1/reviews", headers=reviewer).json()["rereview_due"]
     assert len(due) == 1
     slug = due[0]["slug"]
