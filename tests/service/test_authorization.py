@@ -192,7 +192,6 @@ def _call(client, ctx, endpoint: Endpoint, persona, owner_email: str, slug: str)
 
 @pytest.mark.parametrize("owner", ["patient", "proxy"])
 def test_authorization_matrix(client, ctx, personas, owner):
-    pytest.importorskip("spineconsult.engine")
     slug = _published_slug(ctx)
     owner_email = personas[owner].email
     wrong = []
