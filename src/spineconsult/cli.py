@@ -5,9 +5,17 @@ from __future__ import annotations
 import typer
 
 from spineconsult import __version__
+from spineconsult.engine.cli import assess_cmd, demo_cmd
 
-app = typer.Typer(help="spineconsult: assessment, consultation and library for life after spine surgery.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="spineconsult: assessment, consultation and library for life after spine surgery.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+app.command("assess")(assess_cmd)
+app.command("demo")(demo_cmd)
 
 
 @app.command()

@@ -10,8 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 Level = Literal["emergency", "urgent", "soon", "routine"]
 Certainty = Literal["high", "moderate", "low", "very_low"]
 Family = Literal[
-    "lumbar_decompression", "discectomy", "lumbar_fusion", "anterior_cervical", "posterior_cervical",
-    "stimulator", "unknown",
+    "lumbar_decompression",
+    "discectomy",
+    "lumbar_fusion",
+    "anterior_cervical",
+    "posterior_cervical",
+    "stimulator",
+    "unknown",
 ]
 TimeBand = Literal["days", "weeks", "months", "years", "unknown"]
 FAMILIES: tuple[str, ...] = Family.__args__  # type: ignore[attr-defined]
@@ -61,8 +66,28 @@ class FindingWeight(Strict):
 
 
 class Priors(Strict):
-    family: dict[Family, float]
-    time: dict[TimeBand, float]
+    family: dict[str, float]
+    time: dict[str, float]
+
+    @field_validator("family")
+    @classmethod
+    def _families(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(FAMILIES))
+        if unknown or set(FAMILIES) - {"unknown"} - set(value):
+            raise ValueError(
+                f"needs a weight for each of {list(FAMILIES)} ('unknown' optional); bad: {unknown}"
+            )
+        return value
+
+    @field_validator("time")
+    @classmethod
+    def _bands(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(TIME_BANDS))
+        if unknown or set(TIME_BANDS) - {"unknown"} - set(value):
+            raise ValueError(
+                f"needs a weight for each of {list(TIME_BANDS)} ('unknown' optional); bad: {unknown}"
+            )
+        return value
 
     @field_validator("family", "time")
     @classmethod
@@ -96,8 +121,12 @@ class RedFlag(Strict):
     id: str = Field(pattern=ID)
     name: str
     level: Level
-    when_any: list[list[str]] = Field(min_length=1, description="alternatives; each a list of findings all needed")
-    families: list[Family] = Field(default_factory=list, description="only after these procedures (empty: any)")
+    when_any: list[list[str]] = Field(
+        min_length=1, description="alternatives; each a list of findings all needed"
+    )
+    families: list[Family] = Field(
+        default_factory=list, description="only after these procedures (empty: any)"
+    )
     max_weeks: float | None = None
     general: bool = False
     advice: str
@@ -124,7 +153,9 @@ class FollowUp(Strict):
     for_levels: list[Level] = Field(default_factory=list)
     for_conditions: list[str] = Field(default_factory=list)
     after_days: int = Field(gt=0)
-    after_surgery_days: int | None = Field(None, gt=0, description="counted from the operation when its date is known")
+    after_surgery_days: int | None = Field(
+        None, gt=0, description="counted from the operation when its date is known"
+    )
     check: str
     escalate_if: str
 
@@ -140,8 +171,15 @@ class ContextRule(Strict):
     """A ConText rule in medspaCy's rule format (category, literal, direction, optional max_scope)."""
 
     literal: str
-    category: Literal["NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HYPOTHETICAL", "HISTORICAL", "FAMILY", "TERMINATE",
-                      "PSEUDO"]
+    category: Literal[
+        "NEGATED_EXISTENCE",
+        "POSSIBLE_EXISTENCE",
+        "HYPOTHETICAL",
+        "HISTORICAL",
+        "FAMILY",
+        "TERMINATE",
+        "PSEUDO",
+    ]
     direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
     pattern: str | None = Field(None, description="regex over the lower-cased text instead of the literal")
     max_scope: int | None = Field(None, gt=0)
