@@ -11,7 +11,7 @@ from spineconsult.knowledge.loader import Pack
 from spineconsult.knowledge.schema import Condition
 
 MAX_ENTRIES, MIN_SCORE = 10, 0.005  # keep the list readable; at least three entries
-POSSIBLE_WEIGHT = 0.5  # an uncertain or hypothetical finding counts half (in log space)
+POSSIBLE_WEIGHT = 0.5  # an uncertain finding ("I think I might...") counts half, in log space
 TIME_WORDS = {
     "days": "in the first two weeks",
     "weeks": "2-12 weeks after surgery",
@@ -54,6 +54,8 @@ def _score(
             continue
         if finding.status == "absent":
             lr, factor = weight.lr_absent, 1.0
+        elif finding.qualifier == "hypothetical":
+            continue  # "what if I get X" is a question, not evidence
         else:
             lr, factor = weight.lr_present, 1.0 if finding.status == "present" else POSSIBLE_WEIGHT
         if lr != 1.0:

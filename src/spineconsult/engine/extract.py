@@ -11,6 +11,7 @@ from spineconsult.engine import context as ctx
 from spineconsult.engine.models import CaseIn, Context, FindingOut, ProcedureOut
 from spineconsult.engine.timing import weeks_since_surgery
 from spineconsult.knowledge.loader import Pack
+from spineconsult.knowledge.schema import expand_gaps
 
 LEVEL = re.compile(
     r"(?<![a-z0-9])(?P<r1>[ctls])\s?(?P<n1>\d{1,2})\s*(?:-|/|–|to|and)\s*(?P<r2>[ctls])?\s?(?P<n2>\d{1,2})(?![0-9])"
@@ -38,7 +39,7 @@ class Matchers:
 
 def _finding_regex(phrases: list[str], patterns: list[str]) -> re.Pattern[str]:
     literal = [re.escape(p.lower()).replace(r"\ ", r"\s+").replace("'", "'?") for p in phrases]
-    return ctx.whole_words("|".join(literal + patterns))
+    return ctx.whole_words("|".join(literal + [expand_gaps(p) for p in patterns]))
 
 
 @lru_cache(maxsize=8)

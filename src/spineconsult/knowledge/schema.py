@@ -24,6 +24,18 @@ TIME_BANDS: tuple[str, ...] = TimeBand.__args__  # type: ignore[attr-defined]
 LEVELS: tuple[str, ...] = ("routine", "soon", "urgent", "emergency")
 
 ID = r"^[a-z][a-z0-9_]*$"
+# `<gap:N>` in a finding pattern: up to N words that do not start a new clause ("but", "and", "no"...),
+# so a pattern like "pain<gap:4> in my back" does not run across "no leg pain but an ache in my back".
+GAP = re.compile(r"<gap:(\d+)>")
+GAP_WORDS = (
+    r"(?:\s+(?!(?:but|and|no|not|never|though|although|however|except|yet)(?![a-z']))[a-z0-9']+){{0,{n}}}"
+)
+
+
+def expand_gaps(pattern: str) -> str:
+    return GAP.sub(lambda m: GAP_WORDS.format(n=m.group(1)), pattern)
+
+
 # ICD-10-CM: letter, two digits (or digit+letter), optional dot and 1-4 characters (7th-character extensions).
 ICD10CM = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$")
 
@@ -53,7 +65,7 @@ class Finding(Strict):
     def _compiles(cls, value: list[str]) -> list[str]:
         for pattern in value:
             try:
-                re.compile(pattern)
+                re.compile(expand_gaps(pattern))
             except re.error as exc:
                 raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from exc
         return value
