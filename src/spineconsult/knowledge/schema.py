@@ -28,7 +28,8 @@ ID = r"^[a-z][a-z0-9_]*$"
 # so a pattern like "pain<gap:4> in my back" does not run across "no leg pain but an ache in my back".
 GAP = re.compile(r"<gap:(\d+)>")
 GAP_WORDS = (
-    r"(?:\s+(?!(?:but|and|no|not|never|though|although|however|except|yet)(?![a-z']))[a-z0-9']+){{0,{n}}}"
+    r"(?:,?\s+(?!(?:but|and|no|not|never|nor|without|though|although|however|except|yet|if)(?![a-z']))"
+    r"(?![a-z]*n't)[a-z0-9']+){{0,{n}}},?"
 )
 
 
