@@ -57,11 +57,16 @@ def assess(raw: Any, pack: Pack | None = None) -> Assessment:
     top, score = (ranked[0].condition, ranked[0].score) if ranked else (None, 0.0)
     level = max_level([tri.level, _condition_level(top, score, pack)])
     conditions = plan.planned_conditions(ranked) if ranked else []
-    options = plan.treatments(pack, conditions, level)
+    options = plan.treatments(pack, conditions, level, bool(tri.red_flags))
     return Assessment(
         pack=PackRef(name=pack.info.name, version=pack.info.version),
-        triage=Triage(level=level, advice=advice(pack, level, tri.red_flags, tri.watch_for, ex.in_scope),  # type: ignore[arg-type]
-                      red_flags=tri.red_flags, in_scope=ex.in_scope, watch_for=[f.id for f in tri.watch_for]),
+        triage=Triage(
+            level=level,
+            advice=advice(pack, level, tri.red_flags, tri.watch_for, ex.in_scope),
+            red_flags=tri.red_flags,
+            in_scope=ex.in_scope,
+            watch_for=[f.id for f in tri.watch_for],
+        ),
         findings=ex.findings,
         context=ex.context,
         differential=ranked,

@@ -20,6 +20,7 @@ from spineconsult.knowledge.schema import ContextRule
 
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
 SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n|(?<=[a-z])[.!?](?=[A-Za-z])")
+QUOTES = str.maketrans("\u2019\u2018\u201c\u201d", "''\"\"")
 WORD_EDGE_L = r"(?<![a-z0-9'])"
 WORD_EDGE_R = r"(?![a-z0-9'])"
 
@@ -29,7 +30,7 @@ def normalise(text: str) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):
         lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-    return lowered.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'}))
+    return lowered.translate(QUOTES)
 
 
 def whole_words(pattern: str) -> re.Pattern[str]:

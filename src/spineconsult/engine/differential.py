@@ -11,10 +11,14 @@ from spineconsult.knowledge.loader import Pack
 from spineconsult.knowledge.schema import Condition
 
 MAX_ENTRIES, MIN_SCORE = 10, 0.005  # keep the list readable; at least three entries
-POSSIBLE_WEIGHT = 0.5  # an uncertain or hypothetical finding counts half (in log space)
-TIME_WORDS = {"days": "in the first two weeks", "weeks": "2-12 weeks after surgery",
-              "months": "3-24 months after surgery", "years": "more than two years after surgery",
-              "unknown": "time since surgery not stated"}
+POSSIBLE_WEIGHT = 0.5  # an uncertain finding ("I think I might...") counts half, in log space
+TIME_WORDS = {
+    "days": "in the first two weeks",
+    "weeks": "2-12 weeks after surgery",
+    "months": "3-24 months after surgery",
+    "years": "more than two years after surgery",
+    "unknown": "time since surgery not stated",
+}
 
 
 @dataclass(frozen=True)
@@ -28,23 +32,30 @@ class Scored:
 def _family_prior(condition: Condition, families: list[str]) -> float:
     weights = condition.priors.family
     fallback = sum(weights.values()) / len(weights)
-    return max(weights.get(fam, weights.get("unknown", fallback)) for fam in families)  # type: ignore[call-overload]
+    lookup = weights
+    return max(lookup.get(fam, lookup.get("unknown", fallback)) for fam in families)
 
 
 def _time_prior(condition: Condition, time_band: str) -> float:
     weights = condition.priors.time
-    return weights.get(time_band, weights.get("unknown", 1.0))  # type: ignore[call-overload]
+    lookup = weights
+    return lookup.get(time_band, lookup.get("unknown", 1.0))
 
 
-def _score(condition: Condition, status: dict[str, FindingOut], families: list[str], time_band: str) -> Scored:
+def _score(
+    condition: Condition, status: dict[str, FindingOut], families: list[str], time_band: str
+) -> Scored:
     logit = math.log(_family_prior(condition, families)) + math.log(_time_prior(condition, time_band))
-    supporting, opposing = [], []
+    supporting: list[str] = []
+    opposing: list[str] = []
     for weight in condition.findings:
         finding = status.get(weight.id)
         if finding is None:
             continue
         if finding.status == "absent":
             lr, factor = weight.lr_absent, 1.0
+        elif finding.qualifier == "hypothetical":
+            continue  # "what if I get X" is a question, not evidence
         else:
             lr, factor = weight.lr_present, 1.0 if finding.status == "present" else POSSIBLE_WEIGHT
         if lr != 1.0:
@@ -53,7 +64,9 @@ def _score(condition: Condition, status: dict[str, FindingOut], families: list[s
     return Scored(condition, logit, supporting, opposing)
 
 
-def _explain(pack: Pack, s: Scored, status: dict[str, FindingOut], families: list[str], time_band: str) -> str:
+def _explain(
+    pack: Pack, s: Scored, status: dict[str, FindingOut], families: list[str], time_band: str
+) -> str:
     def words(ids: list[str]) -> str:
         return ", ".join(
             ("no " if status[i].status == "absent" else "") + pack.findings[i].lay_name for i in ids
@@ -66,8 +79,9 @@ def _explain(pack: Pack, s: Scored, status: dict[str, FindingOut], families: lis
     return text
 
 
-def differential(pack: Pack, findings: list[FindingOut], families: list[str],
-                 weeks: float | None) -> list[DifferentialEntry]:
+def differential(
+    pack: Pack, findings: list[FindingOut], families: list[str], weeks: float | None
+) -> list[DifferentialEntry]:
     """Every condition of the pack, ranked by normalised score (most probable first)."""
     status = {f.id: f for f in findings}
     time_band = band(weeks)
@@ -75,12 +89,18 @@ def differential(pack: Pack, findings: list[FindingOut], families: list[str],
     top = max(s.logit for s in scored)
     total = sum(math.exp(s.logit - top) for s in scored)
     ranked = sorted(scored, key=lambda s: -s.logit)
-    ranked = [s for i, s in enumerate(ranked[:MAX_ENTRIES]) if i < 3 or math.exp(s.logit - top) / total >= MIN_SCORE]
+    ranked = [
+        s for i, s in enumerate(ranked[:MAX_ENTRIES]) if i < 3 or math.exp(s.logit - top) / total >= MIN_SCORE
+    ]
     return [
         DifferentialEntry(
-            condition=s.condition.id, name=s.condition.name, lay_name=s.condition.lay_name,
-            icd10=s.condition.icd10, score=round(math.exp(s.logit - top) / total, 4),
-            supporting=s.supporting, opposing=s.opposing,
+            condition=s.condition.id,
+            name=s.condition.name,
+            lay_name=s.condition.lay_name,
+            icd10=s.condition.icd10,
+            score=round(math.exp(s.logit - top) / total, 4),
+            supporting=s.supporting,
+            opposing=s.opposing,
             explanation=_explain(pack, s, status, families, time_band),
         )
         for s in ranked

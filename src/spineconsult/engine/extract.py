@@ -11,12 +11,14 @@ from spineconsult.engine import context as ctx
 from spineconsult.engine.models import CaseIn, Context, FindingOut, ProcedureOut
 from spineconsult.engine.timing import weeks_since_surgery
 from spineconsult.knowledge.loader import Pack
+from spineconsult.knowledge.schema import expand_gaps
 
 LEVEL = re.compile(
     r"(?<![a-z0-9])(?P<r1>[ctls])\s?(?P<n1>\d{1,2})\s*(?:-|/|–|to|and)\s*(?P<r2>[ctls])?\s?(?P<n2>\d{1,2})(?![0-9])"
 )
 AGE = re.compile(
-    r"(?<![a-z0-9])(?:(?:i am|i'm|im|he is|he's|she is|she's|aged?|age:?)\s+(?P<a>\d{1,3})(?!\s*(?:day|week|wk|month|year|yr|%|kg|lb|pound|stone|cm|mg|hour|min|time|x))"
+    r"(?<![a-z0-9])(?:(?:i am|i'm|im|he is|he's|she is|she's|aged?|age:?)\s+(?P<a>\d{1,3})"
+    r"(?!\s*(?:day|week|wk|month|year|yr|%|kg|lb|pound|stone|cm|mg|hour|min|time|x))"
     r"|(?P<b>\d{1,3})[- ]?(?:years?|yrs?)[- ]old|(?P<c>\d{1,3}) ?(?:yo|y/o|y\.o\.)(?![a-z]))"
 )
 SIDE = re.compile(r"(?<![a-z])(left|right|both|bilateral)(?![a-z])")
@@ -31,21 +33,21 @@ STATUS_ORDER = {"present": 3, "possible": 2, "absent": 1}
 @dataclass(frozen=True)
 class Matchers:
     findings: list[tuple[str, re.Pattern[str]]]
-    procedures: list[tuple[str, str, str, re.Pattern[str]]]  # id, name, family, regex
+    procedures: list[tuple[str, str, str, re.Pattern[str]]]  # id, name, family, regex (str: any Family)
     rules: ctx.CompiledRules
 
 
 def _finding_regex(phrases: list[str], patterns: list[str]) -> re.Pattern[str]:
     literal = [re.escape(p.lower()).replace(r"\ ", r"\s+").replace("'", "'?") for p in phrases]
-    return ctx.whole_words("|".join(literal + patterns))
+    return ctx.whole_words("|".join(literal + [expand_gaps(p) for p in patterns]))
 
 
 @lru_cache(maxsize=8)
 def matchers(pack: Pack) -> Matchers:
     """Compile the pack's phrases once per pack (the pack object is immutable and cached)."""
     findings = [(f.id, _finding_regex(f.phrases, f.patterns)) for f in pack.findings.values()]
-    procedures = [
-        (p.id, p.name, p.family, ctx.whole_words("|".join(p.patterns))) for p in pack.procedures.values()
+    procedures: list[tuple[str, str, str, re.Pattern[str]]] = [
+        (p.id, p.name, str(p.family), ctx.whole_words("|".join(p.patterns))) for p in pack.procedures.values()
     ]
     return Matchers(findings, procedures, ctx.CompiledRules(pack.context))
 
@@ -74,7 +76,9 @@ def _status(categories: frozenset[str], counts_when_historical: bool) -> tuple[s
 
 
 def _spans(text: str, regexes: list[tuple[str, re.Pattern[str]]]) -> list[tuple[str, int, int]]:
-    found = [(fid, m.start(), m.end()) for fid, rx in regexes for m in rx.finditer(text) if m.end() > m.start()]
+    found = [
+        (fid, m.start(), m.end()) for fid, rx in regexes for m in rx.finditer(text) if m.end() > m.start()
+    ]
     return sorted(found, key=lambda f: (f[1], -(f[2] - f[1])))
 
 
@@ -88,7 +92,9 @@ def _side(doc: ctx.Doc, tok_start: int, tok_end: int) -> str | None:
     return next(iter(sides), None)
 
 
-def _finding_outputs(pack: Pack, doc: ctx.Doc, original: str, m: Matchers) -> tuple[list[FindingOut], list[str]]:
+def _finding_outputs(
+    pack: Pack, doc: ctx.Doc, original: str, m: Matchers
+) -> tuple[list[FindingOut], list[str]]:
     spans = _spans(doc.text, m.findings)
     token_spans = [doc.token_span(s, e) for _, s, e in spans]
     categories = ctx.modifier_categories(doc, m.rules, token_spans)
@@ -100,8 +106,16 @@ def _finding_outputs(pack: Pack, doc: ctx.Doc, original: str, m: Matchers) -> tu
         if status in ("history", "other"):
             history.append(fid)
             continue
-        out = FindingOut(id=fid, name=finding.name, status=status, text=original[start:end], start=start,  # type: ignore[arg-type]
-                         end=end, side=_side(doc, *toks), qualifier=qualifier)  # type: ignore[arg-type]
+        out = FindingOut(
+            id=fid,
+            name=finding.name,
+            status=status,
+            text=original[start:end],
+            start=start,
+            end=end,
+            side=_side(doc, *toks),
+            qualifier=qualifier,
+        )
         if fid not in best or STATUS_ORDER[status] > STATUS_ORDER[best[fid].status]:
             best[fid] = out
     findings = sorted(best.values(), key=lambda f: f.start)
@@ -125,12 +139,16 @@ def _message_procedures(doc: ctx.Doc, m: Matchers, levels: list[str]) -> list[Pr
     categories = ctx.modifier_categories(doc, m.rules, token_spans)
     by_id = {pid: (name, family) for pid, name, family, _ in m.procedures}
     order = [pid for pid, *_ in m.procedures]
-    kept = {pid for (pid, _, _), cats in zip(spans, categories, strict=True) if not cats & DROP_FOR_PROCEDURES}
+    kept = {
+        pid for (pid, _, _), cats in zip(spans, categories, strict=True) if not cats & DROP_FOR_PROCEDURES
+    }
     specific = [pid for pid in order if pid in kept]
     if any(by_id[p][1] != "unknown" for p in specific):
         specific = [p for p in specific if by_id[p][1] != "unknown"]
-    return [ProcedureOut(name=by_id[p][0], family=_family(by_id[p][1], levels), levels=levels, source="message")
-            for p in specific]
+    return [
+        ProcedureOut(name=by_id[p][0], family=_family(by_id[p][1], levels), levels=levels, source="message")
+        for p in specific
+    ]
 
 
 def _family(family: str, levels: list[str]) -> str:
@@ -150,8 +168,15 @@ def _input_procedures(case: CaseIn, m: Matchers) -> list[ProcedureOut]:
         name = (proc.name or "").lower()
         family = next((fam for _, _, fam, rx in m.procedures if rx.search(name)), "unknown")
         levels = [lv.upper().replace(" ", "") for lv in proc.levels]
-        out.append(ProcedureOut(name=proc.name or "spine surgery", family=_family(family, levels), levels=levels,
-                                side=proc.side, source="input"))
+        out.append(
+            ProcedureOut(
+                name=proc.name or "spine surgery",
+                family=_family(family, levels),
+                levels=levels,
+                side=proc.side,
+                source="input",
+            )
+        )
     return out
 
 
@@ -193,9 +218,18 @@ def extract(case: CaseIn, pack: Pack, asked_on: dt.date) -> Extraction:
     if weeks is None:
         weeks = weeks_since_surgery(text, asked_on)
     families = sorted({p.family for p in procedures}) or ["unknown"]
-    context = Context(procedures=procedures, weeks_since_surgery=weeks, families=families, levels=levels,
-                      age=case.age if case.age is not None else _age(text), sex=case.sex, history=history)
-    in_scope = bool(procedures) or bool(SPINE_WORDS.search(text)) or any(
-        not pack.findings[f.id].general for f in findings if f.status != "absent"
+    context = Context(
+        procedures=procedures,
+        weeks_since_surgery=weeks,
+        families=families,
+        levels=levels,
+        age=case.age if case.age is not None else _age(text),
+        sex=case.sex,
+        history=history,
+    )
+    in_scope = (
+        bool(procedures)
+        or bool(SPINE_WORDS.search(text))
+        or any(not pack.findings[f.id].general for f in findings if f.status != "absent")
     )
     return Extraction(findings, context, in_scope)

@@ -7,11 +7,41 @@ import re
 from dataclasses import dataclass
 
 NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "a couple of": 2, "couple of": 2, "a couple": 2,
-    "a few": 3, "few": 3, "several": 4, "many": 5, "half a": 0.5, "a half": 0.5,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "a couple of": 2,
+    "couple of": 2,
+    "a couple": 2,
+    "a few": 3,
+    "few": 3,
+    "several": 4,
+    "many": 5,
+    "half a": 0.5,
+    "a half": 0.5,
 }
 UNIT_WEEKS = {"day": 1 / 7, "week": 1.0, "wk": 1.0, "month": 52 / 12, "year": 52.0, "yr": 52.0}
 _NUM = r"\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
@@ -23,8 +53,13 @@ RELATIVE = re.compile(
 YEAR = re.compile(r"(?<![a-z0-9])(?:in|during|since|back in)\s+(?P<year>19[5-9]\d|20[0-4]\d)(?![0-9])")
 ISO = re.compile(r"(?<![0-9])(?P<date>(?:19|20)\d\d-\d\d-\d\d)(?![0-9])")
 NAMED = {
-    "yesterday": 1 / 7, "last week": 1.0, "last month": 52 / 12, "last year": 52.0,
-    "the day before yesterday": 2 / 7, "this morning": 0.0, "today": 0.0,
+    "yesterday": 1 / 7,
+    "last week": 1.0,
+    "last month": 52 / 12,
+    "last year": 52.0,
+    "the day before yesterday": 2 / 7,
+    "this morning": 0.0,
+    "today": 0.0,
 }
 NAMED_RE = re.compile(r"(?<![a-z])(" + "|".join(sorted(NAMED, key=len, reverse=True)) + r")(?![a-z])")
 SURGERY_WORDS = re.compile(

@@ -60,13 +60,12 @@ def _match(flag: RedFlag, status: dict[str, FindingOut]) -> tuple[list[str], str
 
 
 def _asked_about(flag: RedFlag, status: dict[str, FindingOut]) -> bool:
-    return any(
-        all(fid in status and status[fid].status != "absent" for fid in alt) for alt in flag.when_any
-    )
+    return any(all(fid in status and status[fid].status != "absent" for fid in alt) for alt in flag.when_any)
 
 
-def triage(pack: Pack, findings: list[FindingOut], families: list[str], weeks: float | None,
-           in_scope: bool) -> TriageResult:
+def triage(
+    pack: Pack, findings: list[FindingOut], families: list[str], weeks: float | None, in_scope: bool
+) -> TriageResult:
     """Fire every applicable red flag. An uncertain finding ("I think I might...") counts in full;
     a hypothetical one ("what if...") only adds its safety-net advice."""
     status = {f.id: f for f in findings}
@@ -77,8 +76,15 @@ def triage(pack: Pack, findings: list[FindingOut], families: list[str], weeks: f
             continue
         matched = _match(flag, status)
         if matched:
-            hits.append(RedFlagHit(id=flag.id, name=flag.name, findings=matched[0], level=flag.level,  # type: ignore[arg-type]
-                                   certainty=matched[1]))  # type: ignore[arg-type]
+            hits.append(
+                RedFlagHit(
+                    id=flag.id,
+                    name=flag.name,
+                    findings=matched[0],
+                    level=flag.level,
+                    certainty=matched[1],
+                )
+            )
         elif _asked_about(flag, status):
             watch.append(flag)
     level = max_level(h.level for h in hits)

@@ -122,7 +122,9 @@ def load_pack(directory: Path) -> Pack:
         findings=_by_id(_load_list(directory / "findings.yaml", Finding), "findings.yaml"),
         conditions=_by_id(_load_list(directory / "conditions.yaml", Condition), "conditions.yaml"),
         red_flags=_by_id(_load_list(directory / "red_flags.yaml", RedFlag), "red_flags.yaml"),
-        investigations=_by_id(_load_list(directory / "investigations.yaml", Investigation), "investigations.yaml"),
+        investigations=_by_id(
+            _load_list(directory / "investigations.yaml", Investigation), "investigations.yaml"
+        ),
         follow_up=_by_id(_load_list(directory / "follow_up.yaml", FollowUp), "follow_up.yaml"),
         procedures=_by_id(_load_list(directory / "procedures.yaml", ProcedureTerm), "procedures.yaml"),
         context=tuple(_load_list(directory / "context.yaml", ContextRule)),

@@ -10,8 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 Level = Literal["emergency", "urgent", "soon", "routine"]
 Certainty = Literal["high", "moderate", "low", "very_low"]
 Family = Literal[
-    "lumbar_decompression", "discectomy", "lumbar_fusion", "anterior_cervical", "posterior_cervical",
-    "stimulator", "unknown",
+    "lumbar_decompression",
+    "discectomy",
+    "lumbar_fusion",
+    "anterior_cervical",
+    "posterior_cervical",
+    "stimulator",
+    "unknown",
 ]
 TimeBand = Literal["days", "weeks", "months", "years", "unknown"]
 FAMILIES: tuple[str, ...] = Family.__args__  # type: ignore[attr-defined]
@@ -19,6 +24,19 @@ TIME_BANDS: tuple[str, ...] = TimeBand.__args__  # type: ignore[attr-defined]
 LEVELS: tuple[str, ...] = ("routine", "soon", "urgent", "emergency")
 
 ID = r"^[a-z][a-z0-9_]*$"
+# `<gap:N>` in a finding pattern: up to N words that do not start a new clause ("but", "and", "no"...),
+# so a pattern like "pain<gap:4> in my back" does not run across "no leg pain but an ache in my back".
+GAP = re.compile(r"<gap:(\d+)>")
+GAP_WORDS = (
+    r"(?:,?\s+(?!(?:but|and|no|not|never|nor|without|though|although|however|except|yet|if)(?![a-z']))"
+    r"(?![a-z]*n't)[a-z0-9']+){{0,{n}}},?"
+)
+
+
+def expand_gaps(pattern: str) -> str:
+    return GAP.sub(lambda m: GAP_WORDS.format(n=m.group(1)), pattern)
+
+
 # ICD-10-CM: letter, two digits (or digit+letter), optional dot and 1-4 characters (7th-character extensions).
 ICD10CM = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$")
 
@@ -48,7 +66,7 @@ class Finding(Strict):
     def _compiles(cls, value: list[str]) -> list[str]:
         for pattern in value:
             try:
-                re.compile(pattern)
+                re.compile(expand_gaps(pattern))
             except re.error as exc:
                 raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from exc
         return value
@@ -61,8 +79,28 @@ class FindingWeight(Strict):
 
 
 class Priors(Strict):
-    family: dict[Family, float]
-    time: dict[TimeBand, float]
+    family: dict[str, float]
+    time: dict[str, float]
+
+    @field_validator("family")
+    @classmethod
+    def _families(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(FAMILIES))
+        if unknown or set(FAMILIES) - {"unknown"} - set(value):
+            raise ValueError(
+                f"needs a weight for each of {list(FAMILIES)} ('unknown' optional); bad: {unknown}"
+            )
+        return value
+
+    @field_validator("time")
+    @classmethod
+    def _bands(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(TIME_BANDS))
+        if unknown or set(TIME_BANDS) - {"unknown"} - set(value):
+            raise ValueError(
+                f"needs a weight for each of {list(TIME_BANDS)} ('unknown' optional); bad: {unknown}"
+            )
+        return value
 
     @field_validator("family", "time")
     @classmethod
@@ -96,8 +134,12 @@ class RedFlag(Strict):
     id: str = Field(pattern=ID)
     name: str
     level: Level
-    when_any: list[list[str]] = Field(min_length=1, description="alternatives; each a list of findings all needed")
-    families: list[Family] = Field(default_factory=list, description="only after these procedures (empty: any)")
+    when_any: list[list[str]] = Field(
+        min_length=1, description="alternatives; each a list of findings all needed"
+    )
+    families: list[Family] = Field(
+        default_factory=list, description="only after these procedures (empty: any)"
+    )
     max_weeks: float | None = None
     general: bool = False
     advice: str
@@ -124,7 +166,9 @@ class FollowUp(Strict):
     for_levels: list[Level] = Field(default_factory=list)
     for_conditions: list[str] = Field(default_factory=list)
     after_days: int = Field(gt=0)
-    after_surgery_days: int | None = Field(None, gt=0, description="counted from the operation when its date is known")
+    after_surgery_days: int | None = Field(
+        None, gt=0, description="counted from the operation when its date is known"
+    )
     check: str
     escalate_if: str
 
@@ -140,8 +184,15 @@ class ContextRule(Strict):
     """A ConText rule in medspaCy's rule format (category, literal, direction, optional max_scope)."""
 
     literal: str
-    category: Literal["NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HYPOTHETICAL", "HISTORICAL", "FAMILY", "TERMINATE",
-                      "PSEUDO"]
+    category: Literal[
+        "NEGATED_EXISTENCE",
+        "POSSIBLE_EXISTENCE",
+        "HYPOTHETICAL",
+        "HISTORICAL",
+        "FAMILY",
+        "TERMINATE",
+        "PSEUDO",
+    ]
     direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
     pattern: str | None = Field(None, description="regex over the lower-cased text instead of the literal")
     max_scope: int | None = Field(None, gt=0)
