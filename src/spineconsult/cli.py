@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from spineconsult import __version__
+from spineconsult.engine.cli import assess_cmd, demo_cmd
 from spineconsult.web import cli as web_cli
 
 app = typer.Typer(
@@ -12,6 +13,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+app.command("assess")(assess_cmd)
+app.command("demo")(demo_cmd)
 
 
 @app.command()

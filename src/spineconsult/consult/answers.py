@@ -23,6 +23,7 @@ ANSWERABLE = ("claimed", "awaiting_patient", "returned", "in_review", "published
 
 def answer_case(ctx: ServiceContext, actor: Actor, case_id: str, data: AnswerIn) -> ThreadEntry:
     """The claiming specialist answers; the patient sees it at once, a reviewer before publication."""
+    require_role(actor, Role.SPECIALIST)
     with transaction(ctx.sessions) as session:
         case = load_visible_case(session, actor, case_id)
         require_claimer(actor, case)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from spineconsult.consult import accounts, intake
-from spineconsult.consult.actors import Actor, Role
+from spineconsult.consult import accounts, answers, intake, queue, review
+from spineconsult.consult.actors import Actor
 from spineconsult.consult.context import ServiceContext
-from spineconsult.consult.schemas import AccountIn, CaseSubmission
+from spineconsult.consult.schemas import AccountIn, AnswerIn, CaseSubmission, ReviewIn
 
 VIGNETTES = Path(__file__).resolve().parents[3].parent / "shared" / "vignettes" / "public.yaml"
 BUILT_IN_MESSAGES = (
@@ -39,7 +39,7 @@ class DemoLogin:
     name: str
 
 
-def demo_messages(path: Path = VIGNETTES, limit: int = 5) -> list[str]:
+def demo_messages(path: Path = VIGNETTES, limit: int = 6) -> list[str]:
     """Messages of the public vignettes when ../shared is present, else a few built-in ones."""
     if not path.exists():
         return list(BUILT_IN_MESSAGES)
@@ -49,16 +49,19 @@ def demo_messages(path: Path = VIGNETTES, limit: int = 5) -> list[str]:
 
 
 def seed_demo(ctx: ServiceContext, *, vignettes: Path = VIGNETTES) -> list[DemoLogin]:
-    """Create the demo accounts (random passwords, returned for printing) and a few cases."""
-    logins = [
-        _demo_account(ctx, role, email, name, specialty) for role, email, name, specialty in DEMO_ACCOUNTS
+    """Create the demo accounts (random passwords, returned for printing) and a few cases.
+
+    The first case goes the whole way (claimed, answered from the engine's draft, approved), so the
+    library has one published item to read.
+    """
+    logins = [_demo_account(ctx, *entry) for entry in DEMO_ACCOUNTS]
+    actors = [accounts.authenticate(ctx, login.email, login.password) for login in logins]
+    patient, proxy, surgeon, _, reviewer, _ = actors
+    case_ids = [
+        _demo_case(ctx, proxy if number == 0 else patient, message, "my friend" if number == 0 else None)
+        for number, message in enumerate(demo_messages(vignettes))
     ]
-    patient = accounts.authenticate(ctx, logins[0].email, logins[0].password)
-    proxy = accounts.authenticate(ctx, logins[1].email, logins[1].password)
-    for number, message in enumerate(demo_messages(vignettes)):
-        _demo_case(
-            ctx, proxy if number == 0 else patient, message, proxy_for="my friend" if number == 0 else None
-        )
+    _publish_demo(ctx, case_ids[0], surgeon, reviewer)
     return logins
 
 
@@ -69,6 +72,13 @@ def _demo_account(ctx: ServiceContext, role: str, email: str, name: str, special
     return DemoLogin(role=role, email=email, password=password, name=name)
 
 
-def _demo_case(ctx: ServiceContext, actor: Actor, message: str, proxy_for: str | None) -> None:
-    assert actor.role == Role.PATIENT
-    intake.submit_case(ctx, actor, CaseSubmission(message=message, consent=True, on_behalf_of=proxy_for))
+def _demo_case(ctx: ServiceContext, actor: Actor, message: str, proxy_for: str | None) -> str:
+    data = CaseSubmission(message=message, consent=True, on_behalf_of=proxy_for)
+    return intake.submit_case(ctx, actor, data).id
+
+
+def _publish_demo(ctx: ServiceContext, case_id: str, surgeon: Actor, reviewer: Actor) -> None:
+    queue.claim_case(ctx, surgeon, case_id)
+    draft = answers.draft_answer(ctx, surgeon, case_id)
+    answers.answer_case(ctx, surgeon, case_id, AnswerIn(**draft.model_dump()))
+    review.review_case(ctx, reviewer, case_id, ReviewIn(decision="approve", comment="Demo approval."))

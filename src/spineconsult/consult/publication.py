@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from spineconsult.consult.accounts import identities_of
@@ -272,17 +272,22 @@ def _apply_vote(session: Session, ctx: ServiceContext, item: Publication, helpfu
     if previous is not None:
         if previous.helpful == helpful:
             return
-        _count(item, previous.helpful, -1)
+        _count(session, item, previous.helpful, -1)
         previous.helpful = helpful
     else:
         session.add(
             HelpfulnessVote(publication_id=item.id, voter=voter, helpful=helpful, created_at=ctx.now())
         )
-    _count(item, helpful, +1)
+    _count(session, item, helpful, +1)
 
 
-def _count(item: Publication, helpful: bool, delta: int) -> None:
-    if helpful:
-        item.helpful_yes += delta
-    else:
-        item.helpful_no += delta
+def _count(session: Session, item: Publication, helpful: bool, delta: int) -> None:
+    """Counted in SQL (col = col + 1) so concurrent votes never overwrite each other."""
+    column = Publication.helpful_yes if helpful else Publication.helpful_no
+    session.execute(
+        update(Publication)
+        .where(Publication.id == item.id)
+        .values({column: column + delta})
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(item)

@@ -96,8 +96,8 @@ def _apply_decision(
 
 
 def list_for_review(ctx: ServiceContext, actor: Actor) -> list[CaseSummary]:
-    """Answers awaiting review, oldest first (reviewers)."""
-    require_role(actor, Role.REVIEWER)
+    """Answers awaiting review, oldest first (reviewers; operators watch)."""
+    require_role(actor, Role.REVIEWER, Role.OPERATOR)
     query = select(Case).where(Case.status == "in_review").order_by(Case.updated_at, Case.id).limit(500)
     with transaction(ctx.sessions) as session:
         return [summary(case) for case in session.scalars(query)]

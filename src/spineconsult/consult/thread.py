@@ -8,7 +8,12 @@ from sqlalchemy.orm import Session
 from spineconsult.consult import audit, notifications
 from spineconsult.consult.actors import Actor, Role
 from spineconsult.consult.context import ServiceContext
-from spineconsult.consult.policies import load_visible_case, require_claimer, require_owner_or_claimer
+from spineconsult.consult.policies import (
+    load_visible_case,
+    require_claimer,
+    require_owner_or_claimer,
+    require_role,
+)
 from spineconsult.consult.queue import summary
 from spineconsult.consult.schemas import CaseDetail, CaseSummary, MessageIn, ThreadEntry
 from spineconsult.consult.views import case_detail, thread_entry
@@ -62,6 +67,7 @@ def post_message(ctx: ServiceContext, actor: Actor, case_id: str, data: MessageI
 
 def request_information(ctx: ServiceContext, actor: Actor, case_id: str, data: MessageIn) -> ThreadEntry:
     """The specialist asks the patient for more (records, images, answers); the patient is e-mailed."""
+    require_role(actor, Role.SPECIALIST)
     with transaction(ctx.sessions) as session:
         case = load_visible_case(session, actor, case_id)
         require_claimer(actor, case)
