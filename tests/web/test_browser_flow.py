@@ -97,9 +97,9 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-def shot(page: Any, name: str) -> None:
+def shot(page: Any, name: str, *, full_page: bool = True) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def log_in(page: Any, base_url: str, persona: str, path: str = "/login") -> None:
@@ -191,7 +191,7 @@ def specialist_answers(page: Any, base_url: str, case_id: str) -> None:
     page.fill(
         "#body", "Welcome. The tingling most likely comes from the nerve that was bruised during surgery."
     )
-    shot(page, "06-workspace")
+    shot(page, "06-workspace", full_page=False)
     page.click("text=Send answer for review")
     page.wait_for_url(re.compile(r"answered=1"))
 
