@@ -3,13 +3,14 @@
 The entry's vector is compared with every other vector (one matrix-vector product: a few ms at
 100,000 entries); the best 50 by cosine are re-ranked by
 
-    cosine + 0.10 * concept overlap (Jaccard of synonym-normalised concepts) + 0.15 * word overlap
+    cosine + 0.05 * concept overlap (Jaccard of synonym-normalised concepts) + 0.10 * word overlap
 
 and each hit lists what it shares: the concepts (by their plain label), then shared content words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,15 +20,13 @@ from spineconsult.library import vectors
 from spineconsult.library.embeddings import embed
 from spineconsult.library.index import embedding_text, warm_pending
 from spineconsult.library.models import LibraryEntry
-from spineconsult.library.synonyms import lexicon, phrase_key
+from spineconsult.library.synonyms import BROAD_CONCEPTS, lexicon, phrase_key
 from spineconsult.library.text import stem, words
 
 SHORTLIST = 50
-WEIGHT_CONCEPTS = 0.10
-WEIGHT_WORDS = 0.15
+WEIGHT_CONCEPTS = 0.05
+WEIGHT_WORDS = 0.10
 MAX_SHARED_WORDS = 3
-# Concepts too broad to explain a relation on their own
-BROAD_CONCEPTS = frozenset({"surgery", "spine"})
 
 
 @dataclass(frozen=True)
@@ -122,3 +121,22 @@ def shared_terms(a: vectors.Meta, b: vectors.Meta, surfaces: dict[str, str] | No
     covered = {st for c in concepts for t in lexicon().concepts[c].terms for st in phrase_key(t)}
     stems = sorted(st for st in a.stems & b.stems if st not in covered and len(st) > 3 and st.isalpha())
     return labels + [(surfaces or {}).get(st, st) for st in stems[:MAX_SHARED_WORDS]]
+
+
+def related_slugs(session: Session, *, k: int = 5) -> Iterator[tuple[str, list[str]]]:
+    """(slug, related slugs best first) for every entry: the ranking of `related`, no explanations."""
+    index = vectors.get_index(session)
+    warm_pending(session, index)
+    for row in range(index.size):
+        meta = index.metas[row]
+        if meta is None or not index.has_vector[row]:
+            continue
+        ranked = rank(index, row, index.matrix[row], k)
+        yield meta.slug, [m.slug for m in (index.metas[r] for r, _ in ranked) if m is not None]
+
+
+def pair_score(index: vectors.VectorIndex, row_a: int, row_b: int) -> float:
+    """The related() score of one pair of rows (both embedded)."""
+    cosine = float(index.matrix[row_a] @ index.matrix[row_b])
+    me = index.metas[row_a]
+    return -2.0 if me is None else _score(me, index.metas[row_b], cosine)

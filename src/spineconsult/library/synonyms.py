@@ -18,6 +18,8 @@ from spineconsult.library.text import stem, words
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.yaml")
 MAX_PHRASE_WORDS = 6
+# Concepts too broad to expand a query with or to explain a relation on their own
+BROAD_CONCEPTS = frozenset({"surgery", "spine", "bleeding"})
 
 
 class ConceptSpec(BaseModel):
@@ -54,8 +56,8 @@ class Lexicon:
         return sorted(found.values(), key=lambda m: m[1])
 
     def expansions(self, concept_ids: list[str]) -> list[str]:
-        """Every term of those concepts: what a query mentioning them should also match."""
-        return [term for cid in concept_ids for term in self.concepts[cid].terms]
+        """Every term of those concepts (broad ones left out): what a query should also match."""
+        return [term for cid in concept_ids if cid not in BROAD_CONCEPTS for term in self.concepts[cid].terms]
 
 
 def phrase_key(term: str) -> tuple[str, ...]:
