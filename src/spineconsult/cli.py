@@ -6,6 +6,7 @@ import typer
 
 from spineconsult import __version__
 from spineconsult.engine.cli import assess_cmd, demo_cmd
+from spineconsult.library.cli import library_app, reindex_cmd
 from spineconsult.web import cli as web_cli
 
 app = typer.Typer(
@@ -13,6 +14,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+app.add_typer(library_app, name="library")
+app.command("reindex")(reindex_cmd)
 
 
 app.command("assess")(assess_cmd)

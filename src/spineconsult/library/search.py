@@ -1,0 +1,147 @@
+"""Search: full-text relevance blended with meaning (embedding cosine), synonyms understood.
+
+1. The query is cut to 2,000 characters and reduced to words; the synonym lexicon adds the other
+   words for each medical concept it mentions ("pins and needles" -> paresthesia, tingling, ...).
+2. Full text (bm25 on SQLite, ts_rank_cd on PostgreSQL) gives up to 200 candidates.
+3. The query's embedding against the in-memory matrix gives up to 200 more.
+4. Each candidate scores 0.6 * cosine + 0.4 * (full-text score / best full-text score); hits found by
+   meaning alone need a cosine of at least 0.3, so a nonsense query returns nothing rather than noise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spineconsult.library import fulltext, vectors
+from spineconsult.library.embeddings import embed
+from spineconsult.library.index import warm_pending
+from spineconsult.library.models import LibraryEntry
+from spineconsult.library.snippets import snippet
+from spineconsult.library.synonyms import lexicon, phrase_key
+from spineconsult.library.text import MAX_QUERY_CHARS, STOPWORDS, stem, words
+
+CANDIDATES = 200
+WEIGHT_MEANING = 0.6
+WEIGHT_TEXT = 0.4
+MIN_COSINE_ALONE = 0.3
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    slug: str
+    title: str
+    snippet: str  # HTML: escaped text with <mark> around matched words
+    published_at: datetime
+    score: float
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    concepts: list[str]
+    phrases: list[list[str]]
+
+    @property
+    def stems(self) -> frozenset[str]:
+        return frozenset(stem(p[0]) for p in self.phrases if len(p) == 1 and p[0] not in STOPWORDS)
+
+    @property
+    def multiword(self) -> list[tuple[str, ...]]:
+        return [tuple(stem(w) for w in p) for p in self.phrases if len(p) > 1]
+
+
+def parse_query(raw: str) -> Query:
+    cut = (raw or "")[:MAX_QUERY_CHARS]
+    concepts = lexicon().find(cut)
+    return Query(cut, concepts, fulltext.query_phrases(cut, lexicon().expansions(concepts)))
+
+
+@lru_cache(maxsize=512)
+def _query_vector(text: str) -> vectors.FloatArray:
+    vector: vectors.FloatArray = embed([text])[0]
+    return vector
+
+
+def search(
+    session: Session, q: str, *, limit: int = 10, procedure: str | None = None, topic: str | None = None
+) -> list[SearchHit]:
+    """Best entries for a user query, best first; any query gives hits or [], never an error."""
+    query = parse_query(q)
+    if not query.phrases or limit <= 0:
+        return []
+    index = vectors.get_index(session)
+    warm_pending(session, index)
+    allowed = index.mask(procedure, topic)
+    text_scores = _text_scores(session, index, query, allowed)
+    cosines = index.live() @ _query_vector(" ".join(words(query.text)))
+    scores = _blend(index, cosines, text_scores, allowed)
+    best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
+    return _hits(session, index, best, query)
+
+
+def _text_scores(
+    session: Session, index: vectors.VectorIndex, query: Query, allowed: vectors.BoolArray
+) -> dict[int, float]:
+    found = fulltext.candidates(session, query.phrases, CANDIDATES * 4)
+    rows = [(index.row_of_id[i], s) for i, s in found if i in index.row_of_id]
+    rows = [(r, s) for r, s in rows if allowed[r]][:CANDIDATES]
+    top = max((s for _, s in rows), default=0.0)
+    return {r: s / top for r, s in rows} if top > 0 else {r: 0.0 for r, _ in rows}
+
+
+def _blend(
+    index: vectors.VectorIndex,
+    cosines: vectors.FloatArray,
+    text_scores: dict[int, float],
+    allowed: vectors.BoolArray,
+) -> dict[int, float]:
+    usable = np.where(allowed & index.has_vector[: index.size], cosines, -1.0)
+    take = min(CANDIDATES, usable.shape[0])
+    rows = np.argpartition(-usable, take - 1)[:take] if take else np.array([], dtype=int)
+    scores = {int(r): WEIGHT_MEANING * float(usable[r]) for r in rows if usable[r] >= MIN_COSINE_ALONE}
+    for row, text_score in text_scores.items():
+        scores[row] = WEIGHT_MEANING * max(float(usable[row]), 0.0) + WEIGHT_TEXT * text_score
+    return scores
+
+
+def _hits(
+    session: Session, index: vectors.VectorIndex, best: list[tuple[int, float]], query: Query
+) -> list[SearchHit]:
+    ids = [m.id for m in (index.metas[r] for r, _ in best) if m is not None]
+    entries = {
+        e.id: e for e in session.execute(select(LibraryEntry).where(LibraryEntry.id.in_(ids))).scalars()
+    }
+    stems, phrases = (
+        query.stems,
+        query.multiword + [phrase_key(t) for t in lexicon().expansions(query.concepts)],
+    )
+    hits = []
+    for row, score in best:
+        meta = index.metas[row]
+        entry = entries.get(meta.id) if meta else None
+        if entry is not None:
+            text = _snippet_source(entry, stems, phrases)
+            hits.append(
+                SearchHit(
+                    entry.slug,
+                    entry.title,
+                    snippet(text, stems, phrases),
+                    entry.published_at,
+                    round(score, 4),
+                )
+            )
+    return hits
+
+
+def _snippet_source(entry: LibraryEntry, stems: frozenset[str], phrases: list[tuple[str, ...]]) -> str:
+    """The question if it holds a match, else the answer if that does, else the question."""
+    for text in (entry.question, entry.answer):
+        if text and "<mark>" in snippet(text[:4000], stems, phrases):
+            return text
+    return entry.question or entry.answer
