@@ -117,7 +117,7 @@ def log_out(page: Any) -> None:
 
 def test_the_whole_consultation_in_the_browser(browser: Any, base_url: str, tmp_path: Path) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)
     page = context.new_page()
     case_id = patient_asks(page, base_url, tmp_path)
     patient_has_an_emergency(page, base_url)
@@ -209,13 +209,14 @@ def reviewer_approves(page: Any, base_url: str, case_id: str) -> None:
 
 def reader_finds_reads_and_votes(browser: Any, base_url: str) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)
     page = context.new_page()
     page.goto(base_url + "/library")
     page.fill("#q", "numbness foot")
     page.click("#library-search button[type=submit]")
     page.wait_for_url(re.compile(r"q=numbness"))
-    page.wait_for_selector("#results mark")
+    # the first search loads the embedding model in the server: allow for a busy machine
+    page.wait_for_selector("#results mark", timeout=60_000)
     shot(page, "08-library-search-mobile")
     page.locator("#results a").first.click()
     page.wait_for_load_state()

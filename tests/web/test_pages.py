@@ -352,3 +352,45 @@ def test_proxy_names_the_person_and_the_relationship(client: TestClient, page_ct
         "Asked by their friend on their behalf, with their consent"
         in client.get(f"/workspace/{case_id}").text
     )
+
+
+def publish(client: TestClient, message: str) -> None:
+    """Patient asks, specialist answers, reviewer approves: one published answer."""
+    client.cookies.clear()
+    case_id = submit(client, log_in(client, "patient"), message=message)
+    token = switch(client, "specialist")
+    client.post(f"/queue/{case_id}/claim", data={"csrf_token": token})
+    sections = {name: f"{name} text" for name in SECTIONS}
+    client.post(f"/workspace/{case_id}/answer", data={"csrf_token": token, "body": "Hello."} | sections)
+    token = switch(client, "reviewer")
+    assert (
+        client.post(f"/reviews/{case_id}", data={"csrf_token": token, "decision": "approve"}).status_code
+        == 303
+    )
+    client.cookies.clear()
+
+
+def test_related_questions_and_topic_filter(client: TestClient) -> None:
+    publish(
+        client, "Since my L5-S1 microdiscectomy my left foot tingles and feels numb. Will the tingling stop?"
+    )
+    publish(
+        client,
+        "After my L4-L5 hemilaminectomy there is tingling and numbness in my right foot. Is it normal?",
+    )
+    found = client.get("/library", params={"q": "tingling foot"})
+    slugs = [part.split('"')[0] for part in found.text.split('<h2><a href="/library/')[1:]]
+    assert len(slugs) == 2
+    qa = client.get(f"/library/{slugs[0]}").text
+    assert "Related questions" in qa and f'href="/library/{slugs[1]}"' in qa and "Shares:" in qa
+    by_topic = client.get("/library", params={"topic": "nerve_root_injury"}).text
+    assert by_topic.count('<h2><a href="/library/') == 2
+    other_topic = client.get("/library", params={"topic": "csf_leak"}).text
+    assert "Nothing matched" in other_topic
+
+
+def test_odd_queries_never_fail(client: TestClient) -> None:
+    for q in ('"', "*", "NEAR(", "' OR 1=1 --", "<script>alert(1)</script>", "x" * 3000, "😀"):
+        response = client.get("/library", params={"q": q})
+        assert response.status_code == 200, q
+        assert "<script>alert(1)</script>" not in response.text

@@ -47,6 +47,8 @@ def test_highlights_keep_only_mark_tags() -> None:
     html = str(highlighted("numb <mark>foot</mark> <script>alert(1)</script>"))
     assert "<mark>foot</mark>" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
+    escaped_by_the_library = "it&#x27;s &lt;b&gt;numb&lt;/b&gt; <mark>foot</mark>"
+    assert str(highlighted(escaped_by_the_library)) == "it&#39;s &lt;b&gt;numb&lt;/b&gt; <mark>foot</mark>"
 
 
 def test_duration_and_sections() -> None:

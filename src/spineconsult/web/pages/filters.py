@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -91,8 +92,12 @@ def by_id(items: Iterable[Mapping[str, Any]] | None) -> dict[str, Mapping[str, A
 
 
 def highlighted(snippet: str) -> Markup:
-    """Escape a search snippet, then let only the library's <mark> highlights through as HTML."""
-    safe = str(escape(snippet))
+    """A search snippet (escaped text with <mark> highlights) as HTML in which only <mark> survives.
+
+    Unescaping first keeps entities from being escaped twice; escaping everything again then means
+    nothing but the highlights can ever become markup.
+    """
+    safe = str(escape(html.unescape(snippet)))
     return Markup(safe.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
 
 

@@ -145,7 +145,9 @@ def _procedure(values: dict[str, Any], today: dt.date, errors: Errors) -> dict[s
         errors["side"] = "Choose a side from the list, or 'Not sure'."
     if not (name or levels or side or when):
         return None
-    return {"name": name or "spine surgery", "levels": levels, "side": side or None, "date": when}
+    # The label, not the key: the engine reads operation names as a person writes them.
+    label = PROCEDURE_NAMES.get(name, "spine surgery")
+    return {"name": label, "levels": levels, "side": side or None, "date": when}
 
 
 def _levels(raw: str, errors: Errors) -> list[str]:

@@ -8,30 +8,20 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from spineconsult.consult.publication import get_published, library_search
 from spineconsult.consult.publication import vote as record_vote
+from spineconsult.consult.reading import read_published, search_filters, search_library
 from spineconsult.web.pages import forms
 from spineconsult.web.pages.errors import PageRoute
 from spineconsult.web.pages.page import Page, checked_form, page, redirect, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-TOPICS = (
-    ("numbness_tingling", "Numbness, tingling, pins and needles"),
-    ("leg_pain", "Leg pain, sciatica"),
-    ("back_pain", "Back pain"),
-    ("neck_arm", "Neck and arm symptoms"),
-    ("wound_fever", "Wound, fever, infection"),
-    ("weakness", "Weakness, walking"),
-    ("recovery_activity", "Recovery, work and sport"),
-    ("medication", "Medication"),
-)
-
 
 @router.get("/library")
 def library(q: str = "", procedure: str = "", topic: str = "", p: Page = Depends(page)) -> Response:
-    found = library_search(p.ctx, q) if (q or procedure or topic) else None
-    hits = found.items if found else []
+    searching = bool(q.strip() or procedure or topic)
+    hits = search_library(p.ctx, q, procedure=procedure, topic=topic) if searching else []
+    filters = search_filters()
     return render(
         p,
         "pages/library.html",
@@ -39,15 +29,16 @@ def library(q: str = "", procedure: str = "", topic: str = "", p: Page = Depends
         procedure=procedure,
         topic=topic,
         hits=hits,
-        procedures=forms.PROCEDURES,
-        topics=TOPICS,
+        searching=searching,
+        procedures=filters.procedures,
+        topics=filters.topics,
     )
 
 
 @router.get("/library/{slug}")
 def qa_page(slug: str, p: Page = Depends(page)) -> Response:
-    item = get_published(p.ctx, slug)
-    return render(p, "pages/qa.html", qa=item, slug=slug)
+    found = read_published(p.ctx, slug)
+    return render(p, "pages/qa.html", qa=found.item, related=found.related)
 
 
 @router.post("/library/{slug}/vote")
