@@ -54,6 +54,14 @@ def settings_for(data_dir: Path, **overrides: object) -> Settings:
     return Settings(**(values | overrides))  # type: ignore[arg-type]
 
 
+def migrate(settings: Settings) -> None:
+    engine = make_engine(settings.effective_database_url)
+    try:
+        upgrade_database(engine)
+    finally:
+        engine.dispose()
+
+
 def add_personas(ctx: ServiceContext) -> None:
     for p in PERSONAS.values():
         data = AccountIn(email=p.email, password=PASSWORD, name=p.name, role=p.role, specialty=p.specialty)  # type: ignore[arg-type]
@@ -61,9 +69,10 @@ def add_personas(ctx: ServiceContext) -> None:
 
 
 @pytest.fixture
-def page_ctx(tmp_path: Path) -> Iterator[ServiceContext]:
-    settings = settings_for(tmp_path)
-    upgrade_database(make_engine(settings.effective_database_url))
+def page_ctx(tmp_path: Path, database_url: str) -> Iterator[ServiceContext]:
+    """On SQLite, and on PostgreSQL too when SPINECONSULT_TEST_DATABASE_URL is set."""
+    settings = settings_for(tmp_path, database_url=database_url)
+    migrate(settings)
     ctx = build_context(settings)
     ctx.assessor = assessor.assess
     add_personas(ctx)

@@ -18,10 +18,8 @@ from typing import Any
 import pytest
 
 from spineconsult.consult.context import build_context
-from spineconsult.store.db import make_engine
-from spineconsult.store.schema import upgrade_database
 
-from .conftest import PASSWORD, PERSONAS, add_personas, settings_for
+from .conftest import PASSWORD, PERSONAS, add_personas, migrate, settings_for
 from .live_server import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -75,7 +73,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip(f"the browser flow needs {', '.join(missing)} (merged on main)")
     data_dir = tmp_path_factory.mktemp("browser")
     settings = settings_for(data_dir)
-    upgrade_database(make_engine(settings.effective_database_url))
+    migrate(settings)
     ctx = build_context(settings)
     add_personas(ctx)
     ctx.close()
