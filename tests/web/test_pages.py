@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from spineconsult.consult.context import ServiceContext
+from spineconsult.consult.queue import check_service_levels
 from spineconsult.store.models import Case
 
 from .conftest import PASSWORD, PERSONAS, csrf_of, log_in
@@ -394,3 +395,37 @@ def test_odd_queries_never_fail(client: TestClient) -> None:
         response = client.get("/library", params={"q": q})
         assert response.status_code == 200, q
         assert "<script>alert(1)</script>" not in response.text
+
+
+def test_reply_with_the_records_asked_for(client: TestClient) -> None:
+    case_id, token = claimed_case(client)
+    client.post(
+        f"/workspace/{case_id}/request-info", data={"csrf_token": token, "question": "The MRI, please."}
+    )
+    token = switch(client, "patient")
+    page = client.get(f"/cases/{case_id}").text
+    assert "The MRI, please." in page and "Answer the specialist&#39;s question" in page
+    bad = {"attachments": ("mri.png", b"GIF89a not a png", "image/png")}
+    refused = client.post(f"/cases/{case_id}/reply", data={"csrf_token": token, "body": "Here."}, files=bad)
+    assert refused.status_code == 422 and 'id="attachments-error"' in refused.text
+    assert "Here." not in client.get(f"/cases/{case_id}").text  # nothing half-written
+    good = {"attachments": ("mri.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32, "image/png")}
+    sent = client.post(f"/cases/{case_id}/reply", data={"csrf_token": token, "body": "Here."}, files=good)
+    assert sent.status_code == 303
+    page = client.get(f"/cases/{case_id}").text
+    assert "Here." in page and "mri.png" in page
+
+
+def test_queue_marks_breaches_and_the_operator_sees_them(
+    client: TestClient, page_ctx: ServiceContext
+) -> None:
+    submit(client, log_in(client, "patient"))
+    later = page_ctx.now() + dt.timedelta(hours=page_ctx.settings.service_level_hours + 1)
+    page_ctx.clock = lambda: later
+    switch(client, "specialist")
+    queue = client.get("/queue").text
+    assert 'class="is-breached"' in queue and "overdue" in queue
+    check_service_levels(page_ctx)
+    switch(client, "operator")
+    operator = client.get("/operator").text
+    assert 'id="breaches"' in operator and "No breaches recorded." not in operator

@@ -1,4 +1,4 @@
-"""Intake from the web form: a case and its attachments in one step.
+"""Intake and replies from the web forms: a message and its attachments in one step.
 
 Every file is checked (type by content, size) *before* the case is created, so a bad file refuses the
 whole form and leaves nothing half-written; then the case is submitted (the engine runs) and the files
@@ -16,7 +16,8 @@ from spineconsult.consult.attachments import SNIFF_BYTES, add_attachment, sniff_
 from spineconsult.consult.context import ServiceContext
 from spineconsult.consult.errors import InvalidInput
 from spineconsult.consult.intake import submit_case
-from spineconsult.consult.schemas import CaseCreated, CaseSubmission
+from spineconsult.consult.schemas import CaseCreated, CaseSubmission, MessageIn, ThreadEntry
+from spineconsult.consult.thread import post_message
 from spineconsult.store.db import transaction
 from spineconsult.store.models import Case
 
@@ -69,3 +70,16 @@ def _note_relationship(ctx: ServiceContext, case_id: str, relationship: str) -> 
     with transaction(ctx.sessions) as session:
         case = session.get_one(Case, case_id)
         case.history = {**(case.history or {}), "relationship": relationship[:60]}
+
+
+def reply_with_attachments(
+    ctx: ServiceContext, actor: Actor, case_id: str, data: MessageIn, files: Sequence[Upload]
+) -> ThreadEntry:
+    """A turn in the thread with the records asked for; every file is checked before anything is stored."""
+    for upload in files:
+        check_upload(ctx, upload)
+    entry = post_message(ctx, actor, case_id, data)
+    for upload in files:
+        upload.file.seek(0)
+        add_attachment(ctx, actor, case_id, upload.filename or "upload", upload.file)
+    return entry

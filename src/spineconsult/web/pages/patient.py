@@ -9,7 +9,7 @@ from starlette.datastructures import FormData
 from spineconsult.consult import thread
 from spineconsult.consult.attachments import open_attachment
 from spineconsult.consult.errors import InvalidInput
-from spineconsult.consult.submission import submit_with_attachments
+from spineconsult.consult.submission import reply_with_attachments, submit_with_attachments
 from spineconsult.web.pages import forms
 from spineconsult.web.pages.errors import PageRoute
 from spineconsult.web.pages.page import ActorPage, Page, actor_page, checked_form, redirect, render
@@ -62,7 +62,12 @@ def reply(
     if parsed.errors:
         case = thread.get_case(p.ctx, p.actor, case_id)
         return render(p, "pages/case.html", 422, case=case, form=parsed.values, errors=parsed.errors)
-    thread.post_message(p.ctx, p.actor, case_id, parsed.model)
+    try:
+        reply_with_attachments(p.ctx, p.actor, case_id, parsed.model, forms.uploads(form))
+    except InvalidInput as err:
+        case = thread.get_case(p.ctx, p.actor, case_id)
+        errors = {forms.field_name(err.field): err.message.split(": ", 1)[-1]}
+        return render(p, "pages/case.html", 422, case=case, form=parsed.values, errors=errors)
     return redirect(p, f"/cases/{case_id}#conversation")
 
 
