@@ -139,6 +139,7 @@ def patient_asks(page: Any, base_url: str, tmp_path: Path) -> str:
     page.wait_for_url(re.compile(r"/ask$"))
     fill_intake(page, tmp_path)
     shot(page, "02-intake-filled")
+    on_a_phone(page, "02-intake-mobile")
     page.click("text=Send my question")
     page.wait_for_url(re.compile(r"/cases/\w+\?sent=1"))
     assert page.is_visible("#triage")
@@ -181,6 +182,7 @@ def specialist_answers(page: Any, base_url: str, case_id: str) -> None:
     first_level = page.locator("#queue tbody tr").first.locator(".badge").first.inner_text()
     assert first_level == "emergency"
     shot(page, "05-queue")
+    on_a_phone(page, "05-queue-mobile")
     page.locator(f"tr[data-case='{case_id}'] >> text=Claim").click()
     page.wait_for_url(re.compile(f"/workspace/{case_id}$"))
     assert page.is_visible("#assess-title")
@@ -215,6 +217,7 @@ def reader_finds_reads_and_votes(browser: Any, base_url: str) -> None:
     page.wait_for_url(re.compile(r"q=numbness"))
     # the first search loads the embedding model in the server: allow for a busy machine
     page.wait_for_selector("#results mark", timeout=60_000)
+    assert_fits_the_screen(page)
     shot(page, "08-library-search-mobile")
     page.locator("#results a").first.click()
     page.wait_for_load_state()
@@ -226,5 +229,21 @@ def reader_finds_reads_and_votes(browser: Any, base_url: str) -> None:
     page.click("#vote >> text=Yes")
     page.wait_for_selector("#vote >> text=Thank you")
     assert "1 of 1 reader found this answer helpful" in page.inner_text("#vote")
+    assert_fits_the_screen(page)
     shot(page, "09-qa-voted-mobile")
     context.close()
+
+
+def assert_fits_the_screen(page: Any) -> None:
+    """Mobile-friendly: nothing makes the page wider than the phone's screen."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than the screen"
+
+
+def on_a_phone(page: Any, name: str) -> None:
+    """The same page at a phone's width: it must fit; then back to the desktop size."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert_fits_the_screen(page)
+    shot(page, name)
+    page.set_viewport_size(size)
