@@ -15,7 +15,6 @@ from spineconsult.consult.errors import InvalidInput
 from spineconsult.consult.policies import require_role
 from spineconsult.consult.queue import TRIAGE_RANK, due_time
 from spineconsult.consult.schemas import CaseCreated, CaseSubmission, TriageOut
-from spineconsult.store.db import transaction
 from spineconsult.store.models import Account, Case, ThreadMessage
 
 # Conditions a pain physician rather than a spine surgeon answers first.
@@ -37,10 +36,9 @@ def submit_case(ctx: ServiceContext, actor: Actor, data: CaseSubmission) -> Case
     require_role(actor, Role.PATIENT)
     _check_consent(data)
     assessment = run_engine(ctx, data)
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         case = _new_case(ctx, actor, data, assessment)
         session.add(case)
-        session.flush()
         session.add(_question(ctx, actor, case))
         audit.record(session, ctx, actor, "case.create", case.id, triage=case.triage_level)
         if case.triage_level == "emergency":
