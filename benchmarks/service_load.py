@@ -317,6 +317,7 @@ async def run(args: argparse.Namespace, server: Server, database_url: str) -> in
     lost += check_stored(database_url, crash.acknowledged, "after SIGKILL and restart")
     again, again_elapsed = await submissions(server.url, patients, 5)
     report_submissions("after restart", again, again_elapsed)
+    print(f"load average after the run {os.getloadavg()[0]:.2f} (other processes share these cores)")
     print("RESULT: " + ("zero lost" if lost == 0 else f"{lost} LOST"))
     return 0 if lost == 0 else 1
 
@@ -358,6 +359,7 @@ def main() -> int:
         server = Server(env=env, port=free_port(), workers=args.workers)
         server.start()
         print(f"server: {server.url}, database: {database_url.split('@')[-1]}, log: {server.log}")
+        print(f"machine: {os.cpu_count()} cores, load average before the run {os.getloadavg()[0]:.2f}")
         try:
             return asyncio.run(run(args, server, database_url))
         finally:

@@ -56,6 +56,7 @@ def files_in(ctx) -> list[str]:
         ({"message": MESSAGE, "consent": True, "colour": "blue"}, "colour"),
         ({"message": "x" * 20001, "consent": True}, "message"),
         ([], "body"),
+        ({"message": MESSAGE, "consent": True, "plan": "platinum"}, "plan"),
     ],
 )
 def test_case_submission_names_the_bad_field(client, ctx, personas, body, field):
