@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from engine_helpers import statuses
 
 from spineconsult.knowledge import default_pack
-from engine_helpers import statuses
 
 # One lay (or clinical) phrasing per finding, read as present.
 PRESENT = {
