@@ -104,10 +104,8 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=5)
     args = parser.parse_args()
     t0 = time.perf_counter()
-    default_pack()
-    print(
-        f"pack {default_pack().info.name} {default_pack().info.version} loaded in {time.perf_counter() - t0:.3f} s"
-    )
+    info = default_pack().info
+    print(f"pack {info.name} {info.version} loaded in {time.perf_counter() - t0:.3f} s")
     sets = {
         "public (shared/vignettes/public.yaml)": args.shared / "vignettes" / "public.yaml",
         **VIGNETTE_SETS,
@@ -134,8 +132,8 @@ def main() -> None:
     print(f"peak memory (this process): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     median, child_peak = cold_start(args.cold_runs)
     print(
-        f"CLI cold start of `spineconsult assess FILE --json`: median {median:.3f} s over {args.cold_runs} runs; "
-        f"peak memory {child_peak:.0f} MB"
+        f"CLI cold start of `spineconsult assess FILE --json`: median {median:.3f} s "
+        f"over {args.cold_runs} runs; peak memory {child_peak:.0f} MB"
     )
 
 
