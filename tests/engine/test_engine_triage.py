@@ -81,7 +81,7 @@ RED_FLAGS = {
         "After my ACDF I have trouble swallowing.",
         {},
         "After my ACDF no trouble swallowing.",
-        "After my ACDF, will I have trouble swallowing?",
+        "After my ACDF, could I get trouble swallowing?",
     ),
     "arm_weakness_after_neck_surgery": (
         "After my cervical laminoplasty I can't lift my arm.",
