@@ -34,6 +34,18 @@ RED_FLAGS = {
         "Two days after my laminectomy, no severe back pain and no leg weakness.",
         "Two days after my laminectomy: what if I get excruciating back pain and a weak leg?",
     ),
+    "new_leg_weakness_early": (
+        "A week after my laminectomy my left leg is weak.",
+        {},
+        "A week after my laminectomy my leg is not weak.",
+        "A week after my laminectomy, what if my leg goes weak?",
+    ),
+    "myelopathy_signs": (
+        "After my ACDF my hands are clumsy and I am unsteady.",
+        {},
+        "After my ACDF my hands are not clumsy and I am not unsteady.",
+        "After my ACDF, what if my hands are clumsy and I am unsteady?",
+    ),
     "infection_signs": (
         "A week after my fusion I have a fever.",
         {},
