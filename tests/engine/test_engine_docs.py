@@ -12,8 +12,18 @@ from spineconsult.knowledge.loader import PACKS_DIR
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "knowledge-pack.md").read_text(encoding="utf-8")
 MODELS: list[type[BaseModel]] = [
-    schema.PackInfo, schema.Finding, schema.Near, schema.ContextRule, schema.ProcedureTerm, schema.Condition,
-    schema.Priors, schema.FindingWeight, schema.RedFlag, schema.Investigation, schema.TimingRule, schema.FollowUp,
+    schema.PackInfo,
+    schema.Finding,
+    schema.Near,
+    schema.ContextRule,
+    schema.ProcedureTerm,
+    schema.Condition,
+    schema.Priors,
+    schema.FindingWeight,
+    schema.RedFlag,
+    schema.Investigation,
+    schema.TimingRule,
+    schema.FollowUp,
 ]
 
 
@@ -26,4 +36,4 @@ def test_every_pack_file_is_documented(file: str) -> None:
 def test_every_key_is_documented(model: type[BaseModel]) -> None:
     for name, field in model.model_fields.items():
         key = field.alias or name
-        assert f"{key}:" in DOC or f"`{key}`" in DOC, f"{model.__name__}.{key} is not in docs/knowledge-pack.md"
+        assert f"{key}:" in DOC or f"`{key}`" in DOC, f"{model.__name__}.{key} is not documented"
