@@ -105,3 +105,14 @@ def test_finding_offsets_point_into_the_message() -> None:
     message = "Since my discectomy I wet myself twice."
     for f in run(message).findings:
         assert message[f.start : f.end] == f.text
+
+
+def test_age_is_not_time_since_surgery() -> None:
+    assert run(
+        "My 80 year old mother had back surgery 10 days ago."
+    ).context.weeks_since_surgery == pytest.approx(10 / 7, abs=0.01)
+
+
+def test_no_symptoms_favours_expected_recovery() -> None:
+    a = run("What should I eat to help my bones fuse after surgery? Everything is going fine.")
+    assert a.differential[0].condition == "expected_postop_recovery"

@@ -93,6 +93,7 @@ PRESENT = {
     "stimulator_site_problem": "The battery site is red and swollen.",
     "stimulator_shock": "I get jolts from the stimulator.",
     "scar_tissue_named": "The MRI shows scar tissue around the nerve.",
+    "no_current_symptoms": "Everything is going fine.",
 }
 
 # (finding, negated, historical, hypothetical): none of these may read as present.

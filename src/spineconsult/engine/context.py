@@ -21,7 +21,8 @@ from spineconsult.knowledge.schema import ContextRule
 
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
 SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n|(?<=[a-z])[.!?](?=[A-Za-z])")
-QUOTES = str.maketrans("\u2019\u2018\u201c\u201d", "''\"\"")
+# Typographic quotes fold to ASCII; brackets become spaces so "(3 weeks ago)" does not split a phrase.
+QUOTES = str.maketrans("\u2019\u2018\u201c\u201d()[]", "''\"\"    ")
 
 
 def normalise(text: str) -> str:

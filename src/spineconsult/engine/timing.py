@@ -46,7 +46,7 @@ NUMBER_WORDS = {
 UNIT_WEEKS = {"day": 1 / 7, "week": 1.0, "wk": 1.0, "month": 52 / 12, "year": 52.0, "yr": 52.0}
 _NUM = r"\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
 RELATIVE = re.compile(
-    rf"(?<![a-z0-9])(?P<n>{_NUM})(?:[- ](?:and[- ]a[- ]half))?\s*-?\s*(?P<unit>day|week|wk|month|year|yr)s?"
+    rf"(?<![a-z0-9])(?P<n>{_NUM})(?:[- ](?:and[- ]a[- ]half))?\s*-?\s*(?P<unit>day|week|wk|month|year|yr)s?(?![- ]old)"
     r"(?:\s+(?:and\s+)?(?:a\s+half))?"
     r"(?P<rel>\s+(?:ago|after|post(?:[- ]?op\w*)?|out|since|later|back|before|prior))?"
 )
@@ -132,10 +132,8 @@ def time_mentions(text: str, asked_on: dt.date) -> list[TimeMention]:
 
 def weeks_since_surgery(text: str, asked_on: dt.date) -> float | None:
     """The first time expression tied to the operation, in weeks; None when the message gives none."""
-    for mention in time_mentions(text, asked_on):
-        if mention.linked:
-            return round(mention.weeks, 2)
-    return None
+    linked = [m for m in time_mentions(text, asked_on) if m.linked]
+    return round(linked[0].weeks, 2) if linked else None
 
 
 def band(weeks: float | None) -> str:
