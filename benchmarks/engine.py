@@ -28,6 +28,7 @@ VIGNETTE_SETS = {
     "held-out (tests/engine/vignettes_extra.yaml)": REPO / "tests/engine/vignettes_extra.yaml",
     "second held-out (tests/engine/vignettes_holdout.yaml)": REPO / "tests/engine/vignettes_holdout.yaml",
     "third held-out (tests/engine/vignettes_holdout3.yaml)": REPO / "tests/engine/vignettes_holdout3.yaml",
+    "fourth held-out (tests/engine/vignettes_holdout4.yaml)": REPO / "tests/engine/vignettes_holdout4.yaml",
 }
 
 

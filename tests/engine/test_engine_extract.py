@@ -25,6 +25,10 @@ ASKED = dt.date(2026, 11, 22)
         ("It has been 4 months since my operation.", 4 * 52 / 12),
         ("Surgery on 2026-10-01 went well.", (ASKED - dt.date(2026, 10, 1)).days / 7),
         ("I had a microdiscectomy a year and a half ago.", 1.5 * 52),
+        ("POD 4 after L3-4 laminectomy.", 4 / 7),
+        ("Post-op day 2, fusion went well.", 2 / 7),
+        ("Post op week 3 after ACDF.", 3.0),
+        ("Day 3 after my laminoplasty.", 3 / 7),
     ],
 )
 def test_time_since_surgery(text: str, weeks: float) -> None:

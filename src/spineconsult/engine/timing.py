@@ -51,6 +51,11 @@ RELATIVE = re.compile(
     r"(?:\s+(?:and\s+)?(?:a\s+half))?"
     r"(?P<rel>\s+(?:ago|after|post(?:[- ]?op\w*)?|out|since|later|back|before|prior))?"
 )
+# Clinical shorthand: "POD 4", "post-op day 3", "post op week 2", "day 2 after surgery".
+POSTOP = re.compile(
+    r"(?<![a-z0-9])(?:pod|post[- ]?op(?:erative)?\s+(?P<unit>day|week|wk)|day)\s*(?P<n>\d{1,3})(?![0-9])"
+    r"(?:\s+(?:after|post|since|following))?"
+)
 YEAR = re.compile(r"(?<![a-z0-9])(?:in|during|since|back in)\s+(?P<year>19[5-9]\d|20[0-4]\d)(?![0-9])")
 ISO = re.compile(r"(?<![0-9])(?P<date>(?:19|20)\d\d-\d\d-\d\d)(?![0-9])")
 NAMED = {
@@ -114,6 +119,11 @@ def _absolute(sentence: str, offset: int, linked: bool, asked_on: dt.date) -> li
             continue
         if then <= asked_on:
             out.append(TimeMention((asked_on - then).days / 7, offset + m.start(), offset + m.end(), linked))
+    for m in POSTOP.finditer(sentence):
+        explicit = m.group(0).startswith(("pod", "post"))
+        if explicit or linked:
+            days_or_weeks = float(m.group("n")) * (1.0 if (m.group("unit") or "day").startswith("w") else 1 / 7)
+            out.append(TimeMention(days_or_weeks, offset + m.start(), offset + m.end(), True))
     for m in NAMED_RE.finditer(sentence):
         out.append(TimeMention(NAMED[m.group(1)], offset + m.start(), offset + m.end(), linked))
     return out
