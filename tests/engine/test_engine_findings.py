@@ -264,6 +264,11 @@ def test_context(finding: str, negated: str, historical: str, hypothetical: str)
         ("I had cancer ten years ago.", "cancer_history", "present"),
         ("My mother had a stroke.", "stroke_signs", None),
         ("How long will I have this numbness?", "numbness", "present"),
+        (
+            "I don't think I have numbness around my bottom, not sure.",
+            "saddle_anaesthesia",
+            "possible/uncertain",
+        ),
         ("Will the tingling in my foot go away?", "tingling", "present"),
     ],
 )

@@ -62,6 +62,8 @@ def _status(categories: frozenset[str], counts_when_historical: bool) -> tuple[s
         return "history", None
     if "HYPOTHETICAL" in categories:
         return "possible", "hypothetical"
+    if "NEGATED_EXISTENCE" in categories and "POSSIBLE_EXISTENCE" in categories:
+        return "possible", "uncertain"  # "I don't think I have...": unsure, so red flags still count
     if "NEGATED_EXISTENCE" in categories:
         return "absent", None
     if "POSSIBLE_EXISTENCE" in categories:

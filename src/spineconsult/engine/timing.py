@@ -122,7 +122,9 @@ def _absolute(sentence: str, offset: int, linked: bool, asked_on: dt.date) -> li
     for m in POSTOP.finditer(sentence):
         explicit = m.group(0).startswith(("pod", "post"))
         if explicit or linked:
-            days_or_weeks = float(m.group("n")) * (1.0 if (m.group("unit") or "day").startswith("w") else 1 / 7)
+            days_or_weeks = float(m.group("n")) * (
+                1.0 if (m.group("unit") or "day").startswith("w") else 1 / 7
+            )
             out.append(TimeMention(days_or_weeks, offset + m.start(), offset + m.end(), True))
     for m in NAMED_RE.finditer(sentence):
         out.append(TimeMention(NAMED[m.group(1)], offset + m.start(), offset + m.end(), linked))
