@@ -29,6 +29,7 @@ VIGNETTE_SETS = {
     "second held-out (tests/engine/vignettes_holdout.yaml)": REPO / "tests/engine/vignettes_holdout.yaml",
     "third held-out (tests/engine/vignettes_holdout3.yaml)": REPO / "tests/engine/vignettes_holdout3.yaml",
     "fourth held-out (tests/engine/vignettes_holdout4.yaml)": REPO / "tests/engine/vignettes_holdout4.yaml",
+    "red-flag held-out (tests/engine/vignettes_redflags.yaml)": REPO / "tests/engine/vignettes_redflags.yaml",
 }
 
 
