@@ -94,6 +94,8 @@ PRESENT = {
     "stimulator_shock": "I get jolts from the stimulator.",
     "scar_tissue_named": "The MRI shows scar tissue around the nerve.",
     "no_current_symptoms": "Everything is going fine.",
+    "sexual_dysfunction": "Since the operation I can't get an erection.",
+    "bladder_change": "Something is not right with my bladder.",
 }
 
 # (finding, negated, historical, hypothetical): none of these may read as present.

@@ -34,6 +34,12 @@ RED_FLAGS = {
         "Two days after my laminectomy, no severe back pain and no leg weakness.",
         "Two days after my laminectomy: what if I get excruciating back pain and a weak leg?",
     ),
+    "possible_sphincter_change": (
+        "Since my discectomy my bladder feels different.",
+        {},
+        "Since my discectomy no problems with my bladder.",
+        "After my discectomy, what if my bladder feels different?",
+    ),
     "new_leg_weakness_early": (
         "A week after my laminectomy my left leg is weak.",
         {},

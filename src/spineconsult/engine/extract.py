@@ -25,6 +25,15 @@ SPINE_WORDS = re.compile(
     r"(?<![a-z])(?:spine|spinal|back|lower back|neck|dis[ck]s?|vertebrae?|lumbar|cervical|sciatica|sciatic|"
     r"nerves?|[lcs][1-7](?:-[lcs]?[1-7])?)(?![a-z0-9])"
 )
+# "my surgery", "the operation", "post-op": in this service that is the spine operation, unless another
+# operation is named.
+OWN_SURGERY = re.compile(
+    r"(?<![a-z])(?:my|the|his|her|failed|since|after|post)[- ](?:surgery|operation|op)(?![a-z])"
+)
+OTHER_SURGERY = re.compile(
+    r"(?<![a-z])(?:knee|hip|shoulder|heart|eye|cataract|gallbladder|hernia|c-section|caesarean|cesarean|dental|"
+    r"breast|bowel|hand|wrist|ankle|foot|bariatric|cardiac)\s+(?:surgery|operation|op|replacement)(?![a-z])"
+)
 DROP_FOR_PROCEDURES = {"NEGATED_EXISTENCE", "HYPOTHETICAL", "FAMILY"}
 STATUS_ORDER = {"present": 3, "possible": 2, "absent": 1}
 
@@ -229,8 +238,10 @@ def extract(case: CaseIn, pack: Pack, asked_on: dt.date) -> Extraction:
         sex=case.sex,
         history=history,
     )
+    own_surgery = bool(OWN_SURGERY.search(text)) and not OTHER_SURGERY.search(text)
     in_scope = (
         bool(procedures)
+        or own_surgery
         or bool(SPINE_WORDS.search(text))
         or any(not pack.findings[f.id].general for f in findings if f.status != "absent")
     )
