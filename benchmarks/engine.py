@@ -30,6 +30,7 @@ VIGNETTE_SETS = {
     "third held-out (tests/engine/vignettes_holdout3.yaml)": REPO / "tests/engine/vignettes_holdout3.yaml",
     "fourth held-out (tests/engine/vignettes_holdout4.yaml)": REPO / "tests/engine/vignettes_holdout4.yaml",
     "red-flag held-out (tests/engine/vignettes_redflags.yaml)": REPO / "tests/engine/vignettes_redflags.yaml",
+    "fifth held-out (tests/engine/vignettes_holdout5.yaml)": REPO / "tests/engine/vignettes_holdout5.yaml",
 }
 
 
