@@ -96,6 +96,7 @@ PRESENT = {
     "no_current_symptoms": "Everything is going fine.",
     "sexual_dysfunction": "Since the operation I can't get an erection.",
     "bladder_change": "Something is not right with my bladder.",
+    "disc_reherniation_named": "The MRI shows a recurrent disc herniation.",
 }
 
 # (finding, negated, historical, hypothetical): none of these may read as present.
