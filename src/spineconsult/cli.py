@@ -32,3 +32,7 @@ app.add_typer(web_cli.users_app, name="users")
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()
