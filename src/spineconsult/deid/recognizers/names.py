@@ -118,9 +118,13 @@ def _kind(tok: Token, lex: Lexicon) -> str:
     w = tok.lower
     if len(w) < 2:
         return "letter"
-    if lex.is_name_word(w):
-        return "weak" if lex.is_common(w) else "strong"
-    return "common" if lex.is_common(w) else "unknown"
+    if not lex.is_common(w):
+        return "strong" if lex.is_name_word(w) else "unknown"
+    return "weak" if w in lex.usual_names else "common"
+
+
+def _initial(text: str, tok: Token) -> bool:
+    return len(tok.text) == 1 and tok.text.isupper() and text[tok.end : tok.end + 1] == "."
 
 
 def _adjacent(text: str, a: Token, b: Token) -> bool:
@@ -128,8 +132,8 @@ def _adjacent(text: str, a: Token, b: Token) -> bool:
     return len(gap) <= _GAP_MAX and "\n" not in gap and all(c in " .,'-" for c in gap)
 
 
-def _title_target(tok: Token, kind: str) -> bool:
-    return kind in ("strong", "weak", "unknown") or (kind == "letter" and tok.text.isalpha())
+def _title_target(text: str, tok: Token, kind: str) -> bool:
+    return kind in ("strong", "weak", "unknown") or (kind == "letter" and _initial(text, tok))
 
 
 def _relation_target(tok: Token, kind: str) -> bool:
@@ -165,7 +169,7 @@ def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dic
         kind = kinds[i]
         if kind == "strong":
             hits[i] = "name:gazetteer"
-        elif _cue_before(text, tokens, i, cues["titles"]) and _title_target(tok, kind):
+        elif _cue_before(text, tokens, i, cues["titles"]) and _title_target(text, tok, kind):
             hits[i] = "name:title"
         elif _cue_before(text, tokens, i, cues["relations"]) and _relation_target(tok, kind):
             hits[i] = "name:relation"
@@ -178,10 +182,10 @@ def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dic
     return hits
 
 
-def _extends(tok: Token, kind: str) -> bool:
+def _extends(text: str, tok: Token, kind: str) -> bool:
     if kind in ("strong", "weak"):
         return tok.lower not in _WEAK_BLOCK or tok.is_title
-    return (kind == "unknown" and tok.is_title) or (kind == "letter" and tok.text.isupper())
+    return (kind == "unknown" and tok.is_title) or (kind == "letter" and _initial(text, tok))
 
 
 def _grow(text: str, tokens: list[Token], kinds: list[str], hits: dict[int, str]) -> None:
@@ -190,7 +194,7 @@ def _grow(text: str, tokens: list[Token], kinds: list[str], hits: dict[int, str]
     while frontier:
         i = frontier.pop()
         for j in (i - 1, i + 1):
-            if 0 <= j < len(tokens) and j not in hits and _extends(tokens[j], kinds[j]):
+            if 0 <= j < len(tokens) and j not in hits and _extends(text, tokens[j], kinds[j]):
                 a, b = (tokens[j], tokens[i]) if j < i else (tokens[i], tokens[j])
                 if _adjacent(text, a, b):
                     hits[j] = hits[i]

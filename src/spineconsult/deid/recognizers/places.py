@@ -94,6 +94,40 @@ _GENERIC = frozenset(
         "discharged",
     ]
 )
+# "transferred to GH", "admitted from Quartermain 2", "followed at Kessler": the word after names a place
+# when it is an acronym or not an ordinary word (wards, services and tests are listed as not places).
+_MOVE_VERBS = frozenset(
+    [
+        "transferred",
+        "transfered",
+        "transfer",
+        "trans",
+        "tx",
+        "xfer",
+        "xferred",
+        "admitted",
+        "admit",
+        "adm",
+        "sent",
+        "taken",
+        "brought",
+        "came",
+        "arrived",
+        "referred",
+        "discharged",
+        "followed",
+        "seen",
+        "returned",
+        "return",
+        "readmitted",
+        "presented",
+        "flown",
+        "medflight",
+        "medflighted",
+        "transported",
+    ]
+)
+_MOVE_PREPS = frozenset(["to", "from", "at"])
 _PLACE_CUES = frozenset(
     ["in", "from", "near", "at", "to", "lives", "live", "living", "moved", "resides", "reside", "visiting"]
 )
@@ -131,10 +165,16 @@ def _facilities(tokens: list[Token], lex: Lexicon) -> list[Span]:
     return spans
 
 
-def _saints(tokens: list[Token], lex: Lexicon) -> list[Span]:
+def _saint_name(tok: Token, lex: Lexicon) -> bool:
+    return (tok.is_title or tok.is_upper) and (lex.is_name_word(tok.lower) or tok.lower in lex.usual_names)
+
+
+def _saints(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
     for i in range(len(tokens) - 1):
-        if tokens[i].lower in ("st", "saint") and lex.is_name_word(tokens[i + 1].lower):
+        saint, name = tokens[i], tokens[i + 1]
+        after_digit = text[max(0, saint.start - 2) : saint.start].strip()[-1:].isdigit()  # 1st, 21 st
+        if saint.lower in ("st", "saint") and not after_digit and _saint_name(name, lex):
             spans.append(
                 Span(start=tokens[i].start, end=tokens[i + 1].end, type="ORGANIZATION", rule="place:saint")
             )
@@ -158,12 +198,37 @@ def _gazetteer(tokens: list[Token], lex: Lexicon) -> list[Span]:
                     )
         w = tok.lower
         if w in lex.places and len(w) > 2:
-            cued = i > 0 and tokens[i - 1].lower in _PLACE_CUES and (tok.is_title or tok.is_upper)
+            cued = i > 0 and tokens[i - 1].lower in _PLACE_CUES and tok.is_title
             if not lex.is_common(w) or cued:
                 spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:gazetteer"))
     return spans
 
 
+def _moved_place(tok: Token, lex: Lexicon) -> bool:
+    w = tok.lower
+    if w in lex.clinical_acronyms or w in _GENERIC or len(w) < 2:
+        return False
+    # Acronyms that are ordinary words elsewhere count only with a hospital-like ending (GH, MGH, UMMC).
+    hospital_like = tok.is_upper and len(w) <= 5 and w.endswith(("h", "mc", "hc"))
+    return hospital_like or not lex.is_common(w)
+
+
+def _after_move(tokens: list[Token], lex: Lexicon) -> list[Span]:
+    spans = []
+    for i in range(1, len(tokens) - 1):
+        if tokens[i].lower not in _MOVE_PREPS or tokens[i - 1].lower not in _MOVE_VERBS:
+            continue
+        j = i + 2 if tokens[i + 1].lower == "the" and i + 2 < len(tokens) else i + 1
+        if _moved_place(tokens[j], lex):
+            spans.append(Span(start=tokens[j].start, end=tokens[j].end, type="LOCATION", rule="place:moved"))
+    return spans
+
+
 def find_places(text: str, tokens: list[Token]) -> list[Span]:
     lex = lexicon()
-    return _facilities(tokens, lex) + _saints(tokens, lex) + _gazetteer(tokens, lex)
+    return (
+        _facilities(tokens, lex)
+        + _saints(text, tokens, lex)
+        + _gazetteer(tokens, lex)
+        + _after_move(tokens, lex)
+    )
