@@ -93,9 +93,11 @@ def enforce_profile(ds: Dataset, original: dict[int, set[str]]) -> None:
     table = profile()
     for parent, elem in list(_elements(ds)):
         action = table.get(elem.tag)
-        if elem.tag.is_private or (
-            elem.tag.group & 0xFF00 == 0x6000 and elem.tag.element in _OVERLAY_ELEMENTS
-        ) or action == "X":
+        if (
+            elem.tag.is_private
+            or (elem.tag.group & 0xFF00 == 0x6000 and elem.tag.element in _OVERLAY_ELEMENTS)
+            or action == "X"
+        ):
             del parent[elem.tag]
         elif action in ("Z", "U") and elem.VR != "SQ" and str(elem.value) in original.get(elem.tag, set()):
             elem.value = None if action == "Z" else pydicom.uid.generate_uid()

@@ -149,14 +149,21 @@ def _name_part(tok: Token, lex: Lexicon) -> bool:
     return tok.is_title or tok.is_upper or lex.is_name_word(w) or w in lex.places or not lex.is_common(w)
 
 
-def _facilities(tokens: list[Token], lex: Lexicon) -> list[Span]:
+def _joined(text: str, a: Token, b: Token) -> bool:
+    gap = text[a.end : b.start]
+    return len(gap) <= 2 and all(c in " -'." for c in gap)
+
+
+def _facilities(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
     for i in range(len(tokens)):
         end = _facility_end(tokens, i)
         if end is None:
             continue
         j = i
-        while j > 0 and i - j < _MAX_PLACE_WORDS and _name_part(tokens[j - 1], lex):
+        while j > 0 and i - j < _MAX_PLACE_WORDS and _joined(text, tokens[j - 1], tokens[j]):
+            if not _name_part(tokens[j - 1], lex):
+                break
             j -= 1
         if j < i:
             spans.append(
@@ -227,7 +234,7 @@ def _after_move(tokens: list[Token], lex: Lexicon) -> list[Span]:
 def find_places(text: str, tokens: list[Token]) -> list[Span]:
     lex = lexicon()
     return (
-        _facilities(tokens, lex)
+        _facilities(text, tokens, lex)
         + _saints(text, tokens, lex)
         + _gazetteer(tokens, lex)
         + _after_move(tokens, lex)
