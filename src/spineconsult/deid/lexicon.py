@@ -31,6 +31,7 @@ class Lexicon:
     cues: dict[str, frozenset[str]]
     usual_names: frozenset[str]
     clinical_acronyms: frozenset[str]
+    place_first_words: frozenset[str]
 
     def is_name_word(self, w: str) -> bool:
         return w in self.first_names or w in self.last_names
@@ -99,14 +100,15 @@ def _cues() -> dict[str, frozenset[str]]:
 def lexicon() -> Lexicon:
     sets = _philter_sets()
     safe = _word_file("clinical_safe.txt")
-    states = _us_states()
+    places = _us_places() - _us_states()
     return Lexicon(
         first_names=sets["firstnames"] - safe,
         last_names=sets["lastnames"] - safe,
         common_words=sets["nonames"],
         clinical_safe=safe,
-        places=_us_places() - states,
+        places=places,
         cues=_cues(),
         usual_names=_usual_names() - safe,
         clinical_acronyms=_word_file("clinical_acronyms.txt"),
+        place_first_words=frozenset(p.split()[0] for p in places if " " in p),
     )

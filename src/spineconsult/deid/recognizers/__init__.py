@@ -16,7 +16,7 @@ from spineconsult.deid.tokens import tokenize
 def detect(text: str, known_identities: Sequence[str] = ()) -> list[Span]:
     """All candidate spans (overlapping allowed); `spans.resolve` merges them."""
     tokens = tokenize(text)
-    found = find_patterns(text)
+    found = find_patterns(text, frozenset(t.lower for t in tokens))
     found += propagate(tokens, find_names(text, tokens) + find_places(text, tokens))
     if known_identities:
         found += KnownIdentities.build(known_identities).find(text, tokens)

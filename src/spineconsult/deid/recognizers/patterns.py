@@ -43,6 +43,10 @@ class PatternRule(BaseModel):
     group: int = 0
     ignore_case: bool = True
     min_digits: int = 0
+    # cheap pre-checks (speed): run the regex only if the lower-cased text contains one of `requires`
+    # and the text has one of the words in `requires_word`; empty lists mean always run.
+    requires: list[str] = []
+    requires_word: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -87,10 +91,21 @@ def _keep(rule: PatternRule, text: str, start: int, end: int) -> bool:
     return sum(ch.isdigit() for ch in text[start:end]) >= rule.min_digits
 
 
-def find_patterns(text: str) -> list[Span]:
+def _worth_running(rule: PatternRule, lowered: str, words: frozenset[str]) -> bool:
+    if rule.requires and not any(r in lowered for r in rule.requires):
+        return False
+    return not rule.requires_word or not words.isdisjoint(rule.requires_word)
+
+
+def find_patterns(text: str, words: frozenset[str] | None = None) -> list[Span]:
+    """All pattern matches; `words` (the lower-cased word tokens of text) lets rules skip early."""
+    lowered = text.lower()
+    vocabulary = words if words is not None else frozenset(re.findall(r"[a-z]+", lowered))
     spans = []
     for compiled in compiled_rules():
         rule = compiled.rule
+        if not _worth_running(rule, lowered, vocabulary):
+            continue
         for m in compiled.regex.finditer(text):
             start, end = m.span(rule.group)
             if start == end:

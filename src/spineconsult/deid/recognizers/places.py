@@ -191,7 +191,7 @@ def _saints(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
 def _gazetteer(tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
     for i, tok in enumerate(tokens):
-        for n in (3, 2):
+        for n in (3, 2) if tok.lower in lex.place_first_words else ():
             if i + n <= len(tokens):
                 phrase = " ".join(t.lower for t in tokens[i : i + n])
                 if phrase in lex.places:
