@@ -161,6 +161,13 @@ def _person_cue(text: str, tokens: list[Token], i: int, cues: dict[str, frozense
     )
 
 
+def _after_title(text: str, tokens: list[Token], i: int, kind: str, cues: dict[str, frozenset[str]]) -> bool:
+    # "Dr." makes any content word a name (Dr. Pica); other titles need a name-like word (Mrs Healey)
+    if _cue_before(text, tokens, i, cues["person_titles"]):
+        return True
+    return _cue_before(text, tokens, i, cues["titles"]) and _title_target(text, tokens[i], kind)
+
+
 def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dict[int, str]:
     """Tokens that are names on their own or through a cue, with the rule that says so."""
     cues = lex.cues
@@ -169,7 +176,9 @@ def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dic
         kind = kinds[i]
         if kind == "strong":
             hits[i] = "name:gazetteer"
-        elif _cue_before(text, tokens, i, cues["titles"]) and _title_target(text, tok, kind):
+        elif tok.lower in cues["not_after_title"]:
+            continue
+        elif _after_title(text, tokens, i, kind, cues):
             hits[i] = "name:title"
         elif _cue_before(text, tokens, i, cues["relations"]) and _relation_target(tok, kind):
             hits[i] = "name:relation"
@@ -185,7 +194,9 @@ def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dic
 def _extends(text: str, tok: Token, kind: str) -> bool:
     if kind in ("strong", "weak"):
         return tok.lower not in _WEAK_BLOCK or tok.is_title
-    return (kind == "unknown" and tok.is_title) or (kind == "letter" and _initial(text, tok))
+    if kind == "unknown":
+        return tok.is_title or (tok.is_upper and len(tok.lower) >= 4)
+    return kind == "letter" and _initial(text, tok)
 
 
 def _grow(text: str, tokens: list[Token], kinds: list[str], hits: dict[int, str]) -> None:
