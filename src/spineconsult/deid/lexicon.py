@@ -32,6 +32,7 @@ class Lexicon:
     usual_names: frozenset[str]
     clinical_acronyms: frozenset[str]
     place_first_words: frozenset[str]
+    facility_names: frozenset[str]
 
     def is_name_word(self, w: str) -> bool:
         return w in self.first_names or w in self.last_names
@@ -111,4 +112,5 @@ def lexicon() -> Lexicon:
         usual_names=_usual_names() - safe,
         clinical_acronyms=_word_file("clinical_acronyms.txt"),
         place_first_words=frozenset(p.split()[0] for p in places if " " in p),
+        facility_names=_word_file("facility_names.txt"),
     )

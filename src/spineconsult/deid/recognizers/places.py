@@ -173,6 +173,8 @@ def _facilities(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
 
 
 def _saint_name(tok: Token, lex: Lexicon) -> bool:
+    if tok.lower in lex.cues["not_after_title"]:
+        return False
     return (tok.is_title or tok.is_upper) and (lex.is_name_word(tok.lower) or tok.lower in lex.usual_names)
 
 
@@ -211,23 +213,45 @@ def _gazetteer(tokens: list[Token], lex: Lexicon) -> list[Span]:
     return spans
 
 
+def _hospital_acronym(tok: Token, lex: Lexicon) -> bool:
+    # GH, MGH, BWH, UMMC, GBMC: upper-case, short, with a hospital-like ending, not a clinical acronym
+    w = tok.lower
+    if not tok.is_upper or w in lex.clinical_acronyms or not 2 <= len(w) <= 5:
+        return False
+    return (len(w) <= 3 and w.endswith("h")) or (w.endswith(("h", "mc", "hc")) and not lex.is_common(w))
+
+
 def _moved_place(tok: Token, lex: Lexicon) -> bool:
     w = tok.lower
     if w in lex.clinical_acronyms or w in _GENERIC or len(w) < 2:
         return False
-    # Acronyms that are ordinary words elsewhere count only with a hospital-like ending (GH, MGH, UMMC).
-    hospital_like = tok.is_upper and len(w) <= 5 and w.endswith(("h", "mc", "hc"))
-    return hospital_like or not lex.is_common(w)
+    return _hospital_acronym(tok, lex) or not lex.is_common(w)
 
 
 def _after_move(tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
     for i in range(1, len(tokens) - 1):
-        if tokens[i].lower not in _MOVE_PREPS or tokens[i - 1].lower not in _MOVE_VERBS:
+        if tokens[i].lower not in _MOVE_PREPS:
             continue
         j = i + 2 if tokens[i + 1].lower == "the" and i + 2 < len(tokens) else i + 1
-        if _moved_place(tokens[j], lex):
+        moved = tokens[i - 1].lower in _MOVE_VERBS and _moved_place(tokens[j], lex)
+        if moved or _hospital_acronym(tokens[j], lex):
             spans.append(Span(start=tokens[j].start, end=tokens[j].end, type="LOCATION", rule="place:moved"))
+    return spans
+
+
+def _named_facilities(tokens: list[Token], lex: Lexicon) -> list[Span]:
+    """Known hospital names (Sacred Heart, Holy Cross, Mount Sinai) as one to four word phrases."""
+    spans = []
+    for i in range(len(tokens)):
+        for n in (4, 3, 2, 1):
+            phrase = " ".join(t.lower for t in tokens[i : i + n])
+            if i + n <= len(tokens) and phrase in lex.facility_names:
+                end = tokens[i + n - 1].end
+                spans.append(
+                    Span(start=tokens[i].start, end=end, type="ORGANIZATION", rule="place:facility_name")
+                )
+                break
     return spans
 
 
@@ -238,4 +262,5 @@ def find_places(text: str, tokens: list[Token]) -> list[Span]:
         + _saints(text, tokens, lex)
         + _gazetteer(tokens, lex)
         + _after_move(tokens, lex)
+        + _named_facilities(tokens, lex)
     )
