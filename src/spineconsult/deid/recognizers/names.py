@@ -111,6 +111,7 @@ _WEAK_BLOCK = frozenset(
         "hale",
     ]
 )
+_SHORT_NAME = 3
 _GAP_MAX = 3  # characters between two tokens that still count as neighbours ("Dr. J. Smith", "Smith, John")
 
 
@@ -119,7 +120,10 @@ def _kind(tok: Token, lex: Lexicon) -> str:
     if len(w) < 2:
         return "letter"
     if not lex.is_common(w):
-        return "strong" if lex.is_name_word(w) else "unknown"
+        if not lex.is_name_word(w):
+            return "unknown"
+        # two- and three-letter list entries (rl, ami, eff) are more often abbreviations: need a cue
+        return "strong" if len(w) > _SHORT_NAME else "weak"
     return "weak" if w in lex.usual_names else "common"
 
 
