@@ -40,6 +40,22 @@ class Lexicon:
     def is_common(self, w: str) -> bool:
         return w in self.common_words or w in self.clinical_safe
 
+    def is_misspelt_common(self, w: str) -> bool:
+        """One edit (delete, swap, replace, insert) away from an ordinary word: "recieved", "aggitated"."""
+        return any(v in self.common_words for v in _one_edit(w))
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(w: str) -> set[str]:
+    splits = [(w[:i], w[i:]) for i in range(len(w) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    inserts = {a + c + b for a, b in splits for c in _LETTERS}
+    return (deletes | swaps | replaces | inserts) - {w}
+
 
 def _package_dir(name: str) -> Path:
     # find_spec locates the package without importing it (philter_lite's import pulls in nltk).

@@ -140,12 +140,17 @@ def _title_target(text: str, tok: Token, kind: str) -> bool:
     return kind in ("strong", "weak", "unknown") or (kind == "letter" and _initial(text, tok))
 
 
-def _relation_target(tok: Token, kind: str) -> bool:
-    return (
-        kind == "strong"
-        or (kind == "weak" and tok.lower not in _WEAK_BLOCK)
-        or (kind == "unknown" and tok.is_title)
-    )
+def _plausible_unknown(tok: Token, lex: Lexicon) -> bool:
+    # an unknown lower-case word is a name only if it is not a misspelling of an ordinary word
+    return tok.is_title or tok.is_upper or (len(tok.lower) >= 4 and not lex.is_misspelt_common(tok.lower))
+
+
+def _relation_target(tok: Token, kind: str, lex: Lexicon) -> bool:
+    if kind == "strong":
+        return True
+    if kind == "weak":
+        return tok.lower not in _WEAK_BLOCK or tok.is_title
+    return kind == "unknown" and _plausible_unknown(tok, lex)
 
 
 def _cue_before(text: str, tokens: list[Token], i: int, words: frozenset[str]) -> bool:
@@ -184,7 +189,7 @@ def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dic
             continue
         elif _after_title(text, tokens, i, kind, cues):
             hits[i] = "name:title"
-        elif _cue_before(text, tokens, i, cues["relations"]) and _relation_target(tok, kind):
+        elif _cue_before(text, tokens, i, cues["relations"]) and _relation_target(tok, kind, lex):
             hits[i] = "name:relation"
         elif (
             kind == "weak"
@@ -195,21 +200,21 @@ def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dic
     return hits
 
 
-def _extends(text: str, tok: Token, kind: str) -> bool:
+def _extends(text: str, tok: Token, kind: str, lex: Lexicon) -> bool:
     if kind in ("strong", "weak"):
         return tok.lower not in _WEAK_BLOCK or tok.is_title
     if kind == "unknown":
-        return tok.is_title or (tok.is_upper and len(tok.lower) >= 4)
+        return len(tok.lower) >= 4 and _plausible_unknown(tok, lex)
     return kind == "letter" and _initial(text, tok)
 
 
-def _grow(text: str, tokens: list[Token], kinds: list[str], hits: dict[int, str]) -> None:
+def _grow(text: str, tokens: list[Token], kinds: list[str], hits: dict[int, str], lex: Lexicon) -> None:
     """Extend names to neighbouring name-like tokens (first + last name, initials)."""
     frontier = list(hits)
     while frontier:
         i = frontier.pop()
         for j in (i - 1, i + 1):
-            if 0 <= j < len(tokens) and j not in hits and _extends(text, tokens[j], kinds[j]):
+            if 0 <= j < len(tokens) and j not in hits and _extends(text, tokens[j], kinds[j], lex):
                 a, b = (tokens[j], tokens[i]) if j < i else (tokens[i], tokens[j])
                 if _adjacent(text, a, b):
                     hits[j] = hits[i]
@@ -220,7 +225,7 @@ def find_names(text: str, tokens: list[Token]) -> list[Span]:
     lex = lexicon()
     kinds = [_kind(t, lex) for t in tokens]
     hits = _seed(text, tokens, kinds, lex)
-    _grow(text, tokens, kinds, hits)
+    _grow(text, tokens, kinds, hits, lex)
     return [
         Span(start=tokens[i].start, end=tokens[i].end, type="NAME", rule=rule) for i, rule in hits.items()
     ]
