@@ -16,6 +16,15 @@ from spineconsult.deid.tokens import Token
 # Ordinary words that are also first names and too often plain words next to a cue ("to will", "and may").
 _WEAK_BLOCK = frozenset(
     [
+        "day",
+        "law",
+        "guard",
+        "low",
+        "clear",
+        "good",
+        "case",
+        "foot",
+        "strong",
         "will",
         "may",
         "can",
