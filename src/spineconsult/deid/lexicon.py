@@ -13,9 +13,9 @@ import importlib.util
 import json
 import os
 import tomllib
-from importlib import metadata
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 import yaml
