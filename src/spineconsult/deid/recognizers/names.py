@@ -186,6 +186,18 @@ def _after_title(text: str, tokens: list[Token], i: int, kind: str, cues: dict[s
     return _cue_before(text, tokens, i, cues["titles"]) and _title_target(text, tokens[i], kind)
 
 
+def _capitalised_pair(text: str, tokens: list[Token], kinds: list[str], i: int) -> bool:
+    """An unknown capitalised word next to another capitalised unknown or name word (Djevad Šušulić)."""
+    if not tokens[i].is_title:
+        return False
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(tokens) and tokens[j].is_title and kinds[j] in ("unknown", "strong", "weak"):
+            a, b = (tokens[j], tokens[i]) if j < i else (tokens[i], tokens[j])
+            if _adjacent(text, a, b) and text[a.end : b.start] == " ":
+                return True
+    return False
+
+
 def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dict[int, str]:
     """Tokens that are names on their own or through a cue, with the rule that says so."""
     cues = lex.cues
@@ -200,12 +212,10 @@ def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dic
             hits[i] = "name:title"
         elif _cue_before(text, tokens, i, cues["relations"]) and _relation_target(tok, kind, lex):
             hits[i] = "name:relation"
-        elif (
-            kind == "weak"
-            and tok.lower not in _WEAK_BLOCK
-            and (_cue_before(text, tokens, i, cues["before"]) or _cue_after(text, tokens, i, cues["after"]))
-        ):
+        elif kind == "weak" and tok.lower not in _WEAK_BLOCK and _person_cue(text, tokens, i, cues):
             hits[i] = "name:cue"
+        elif kind == "unknown" and _capitalised_pair(text, tokens, kinds, i):
+            hits[i] = "name:pair"
     return hits
 
 
