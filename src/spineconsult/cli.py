@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from spineconsult import __version__
+from spineconsult.deid.cli import deid_app
 from spineconsult.engine.cli import assess_cmd, demo_cmd
 from spineconsult.web import cli as web_cli
 
@@ -13,6 +14,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(deid_app, name="deid")
 
 
 app.command("assess")(assess_cmd)
