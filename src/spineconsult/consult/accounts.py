@@ -96,6 +96,8 @@ def authenticate(ctx: ServiceContext, email: str, password: str) -> Actor:
     The slow hash runs outside any transaction, so no database lock is held while it computes.
     """
     email = email.strip().lower()
+    if "\x00" in email or "\x00" in password or len(email) > 320:
+        raise Unauthorized("wrong e-mail or password")
     _check_rate_limit(ctx, email)
     with ctx.read() as session:
         account = session.scalar(select(Account).where(Account.email == email, Account.active.is_(True)))

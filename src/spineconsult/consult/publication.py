@@ -122,7 +122,7 @@ def make_title(question: str) -> str:
 
 def _slug(question: str) -> str:
     words = re.findall(r"[a-z0-9]+", make_title(question).lower())[:10]
-    return "-".join([*words, secrets.token_hex(3)])
+    return "-".join([*words, ""])[:100] + secrets.token_hex(3)
 
 
 def _search_text(title: str, question: str, thread: list[dict[str, Any]], sections: dict[str, str]) -> str:
@@ -135,6 +135,8 @@ def _search_text(title: str, question: str, thread: list[dict[str, Any]], sectio
 
 def get_published(ctx: ServiceContext, slug: str) -> PublishedItem:
     """One published item with its related questions (anyone may read it); cached a few seconds."""
+    if "\x00" in slug or len(slug) > 120:
+        raise NotFound("no published item with that name")
     cached: PublishedItem | None = ctx.pages.get(slug)
     if cached is not None:
         return cached
@@ -179,7 +181,7 @@ def published_item(item: Publication, had_attachments: bool, related: list[Relat
 
 def library_search(ctx: ServiceContext, q: str = "", *, limit: int = 20) -> LibraryPage:
     """Published items matching every word of `q`, best first; newest first without a query."""
-    query = " ".join(q.split())[:500]
+    query = " ".join(q.replace("\x00", " ").split())[:500]
     with ctx.read() as session:
         hits = search_published(session, query, limit=max(1, min(limit, 100)))
     return LibraryPage(query=query, items=hits, total=len(hits))
