@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from spineconsult import __version__
+from spineconsult.deid.cli import deid_app
 from spineconsult.engine.cli import assess_cmd, demo_cmd
 from spineconsult.library.cli import library_app, reindex_cmd
 from spineconsult.web import cli as web_cli
@@ -14,6 +15,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(deid_app, name="deid")
 
 app.add_typer(library_app, name="library")
 app.command("reindex")(reindex_cmd)
@@ -36,3 +38,7 @@ app.add_typer(web_cli.users_app, name="users")
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

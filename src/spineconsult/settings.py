@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     )
     max_attachment_bytes: int = Field(50 * 1024 * 1024, gt=0, description="largest accepted upload, per file")
     rereview_interval_days: int = Field(365, gt=0, description="published answers fall due for re-review")
+    token_cache_seconds: float = Field(5.0, ge=0, description="per-process cache of verified tokens")
     token_lifetime_minutes: int = Field(60, gt=0, description="lifetime of an API bearer token")
     login_max_failures: int = Field(5, gt=0, description="failed logins allowed per e-mail within the window")
     login_window_seconds: int = Field(300, gt=0, description="window of the login rate limit")
@@ -36,6 +37,7 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(65536, ge=8)
     argon2_parallelism: int = Field(1, ge=1)
     worker_interval_seconds: float = Field(30.0, gt=0, description="how often the in-process worker runs")
+    page_cache_seconds: float = Field(5.0, ge=0, description="seconds a published page is cached")
     public_base_url: str = Field("http://127.0.0.1:8000", description="links in e-mails")
 
     # e-mail (no SMTP host: messages stay in the outbox and are logged)

@@ -92,6 +92,11 @@ PRESENT = {
     "stimulator_coverage_loss": "My stimulator stopped covering my legs.",
     "stimulator_site_problem": "The battery site is red and swollen.",
     "stimulator_shock": "I get jolts from the stimulator.",
+    "scar_tissue_named": "The MRI shows scar tissue around the nerve.",
+    "no_current_symptoms": "Everything is going fine.",
+    "sexual_dysfunction": "Since the operation I can't get an erection.",
+    "bladder_change": "Something is not right with my bladder.",
+    "disc_reherniation_named": "The MRI shows a recurrent disc herniation.",
 }
 
 # (finding, negated, historical, hypothetical): none of these may read as present.
@@ -194,7 +199,7 @@ CONTEXT_TABLE = [
         "dysphagia",
         "No trouble swallowing.",
         "Before the surgery I had trouble swallowing.",
-        "Will I have trouble swallowing?",
+        "Could I get trouble swallowing later?",
     ),
     (
         "shoulder_weakness",
@@ -261,6 +266,13 @@ def test_context(finding: str, negated: str, historical: str, hypothetical: str)
         ("The pain is no better.", "same_pain_as_before", "present"),
         ("I had cancer ten years ago.", "cancer_history", "present"),
         ("My mother had a stroke.", "stroke_signs", None),
+        ("How long will I have this numbness?", "numbness", "present"),
+        (
+            "I don't think I have numbness around my bottom, not sure.",
+            "saddle_anaesthesia",
+            "possible/uncertain",
+        ),
+        ("Will the tingling in my foot go away?", "tingling", "present"),
     ],
 )
 def test_context_details(sentence: str, finding: str, expected: str | None) -> None:

@@ -56,6 +56,7 @@ def files_in(ctx) -> list[str]:
         ({"message": MESSAGE, "consent": True, "colour": "blue"}, "colour"),
         ({"message": "x" * 20001, "consent": True}, "message"),
         ([], "body"),
+        ({"message": MESSAGE, "consent": True, "plan": "platinum"}, "plan"),
     ],
 )
 def test_case_submission_names_the_bad_field(client, ctx, personas, body, field):
@@ -199,3 +200,47 @@ def test_unknown_ids_are_404_not_500(client, ctx, personas):
     assert client.get("/api/v1/cases/" + "x" * 300, headers=headers).status_code == 404
     assert client.get("/api/v1/library/no-such-item").status_code == 404
     assert client.get("/api/v1/cases/nope/attachments/abc", headers=headers).status_code == 422
+
+
+def test_hostile_values_never_reach_the_database_as_errors(client, ctx, personas):
+    """NUL characters and huge numbers are refused or not found; PostgreSQL would reject them with a 500."""
+    patient, operator = personas["patient"].headers, personas["operator"].headers
+    nul = client.post("/api/v1/cases", headers=patient, json={"message": "numb foot\u0000", "consent": True})
+    assert (nul.status_code, nul.json()["field"]) == (422, "message")
+    nul_name = client.post(
+        "/api/v1/cases",
+        headers=patient,
+        json={"message": "numb foot", "consent": True, "on_behalf_of": "a\u0000b"},
+    )
+    assert nul_name.status_code == 422
+    assert client.get("/api/v1/cases/ab%00cd", headers=operator).status_code == 404
+    assert client.get("/api/v1/library/ab%00cd").status_code == 404
+    assert client.get("/api/v1/library", params={"q": "numb\u0000foot"}).status_code == 200
+    case_id = case_in_state(ctx, "alice@example.org", "waiting")
+    huge = client.get(f"/api/v1/cases/{case_id}/attachments/{2**70}", headers=operator)
+    assert huge.status_code == 422
+    login = client.post("/api/v1/auth/token", data={"username": "alice@example.org\u0000", "password": "x"})
+    assert login.status_code == 401
+    long_word = "numbness" * 40 + "?"
+    assert (
+        client.post(
+            "/api/v1/cases", headers=patient, json={"message": long_word, "consent": True}
+        ).status_code
+        == 201
+    )
+
+
+def test_a_question_of_very_long_words_still_publishes(client, ctx, personas):
+    from spineconsult.consult import answers, queue, review
+    from spineconsult.consult.schemas import ReviewIn
+
+    from .helpers import actor, submit
+
+    case_id = submit(ctx, "alice@example.org", message="Why " + "numbness" * 40 + " after my discectomy?")
+    surgeon = actor(ctx, "sara@example.org")
+    queue.claim_case(ctx, surgeon, case_id)
+    answers.answer_case(ctx, surgeon, case_id, ANSWER)
+    review.review_case(ctx, actor(ctx, "rita@example.org"), case_id, ReviewIn(decision="approve"))
+    slug = client.get("/api/v1/library").json()["items"][0]["slug"]
+    assert len(slug) <= 120
+    assert client.get(f"/api/v1/library/{slug}").status_code == 200

@@ -43,6 +43,20 @@ def test_due_time_is_submission_plus_the_service_level(client, ctx, personas):
     assert datetime.fromisoformat(item["due_at"]) - submitted == timedelta(hours=4)
 
 
+def test_service_level_is_configurable_per_plan(client, tmp_path, ctx, personas):
+    from datetime import datetime
+
+    ctx.settings = ctx.settings.model_copy(update={"plan_service_levels": {"standard": 4.0, "priority": 1.0}})
+    response = client.post(
+        "/api/v1/cases",
+        headers=personas["patient"].headers,
+        json={"message": "Numb left foot after my discectomy.", "consent": True, "plan": "priority"},
+    )
+    assert response.status_code == 201
+    created = datetime.fromisoformat(response.json()["due_at"])
+    assert abs((created - ctx.now()).total_seconds() - 3600) < 60
+
+
 def test_queue_is_per_specialty(client, ctx, personas):
     case_id = submit(ctx, "alice@example.org", specialty="pain_medicine")
     surgeon = client.get("/api/v1/queue", headers=personas["specialist"].headers).json()["items"]

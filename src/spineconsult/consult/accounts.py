@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -19,7 +19,6 @@ from spineconsult.consult.errors import Conflict, InvalidInput, NotFound, RateLi
 from spineconsult.consult.policies import require_role
 from spineconsult.consult.schemas import AccountIn, AccountOut, RegistrationIn, TokenOut
 from spineconsult.settings import Settings
-from spineconsult.store.db import transaction
 from spineconsult.store.models import AccessToken, Account, LoginFailure
 
 SPECIALTIES = ("spine_surgery", "pain_medicine")
@@ -74,7 +73,7 @@ def _check_specialty(role: str, specialty: str | None) -> None:
 
 def _insert_account(ctx: ServiceContext, account: Account) -> AccountOut:
     try:
-        with transaction(ctx.sessions) as session:
+        with ctx.write() as session:
             session.add(account)
             session.flush()
             return account_out(account)
@@ -84,7 +83,7 @@ def _insert_account(ctx: ServiceContext, account: Account) -> AccountOut:
 
 def get_actor(ctx: ServiceContext, account_id: int) -> Actor:
     """The actor of an active account (for cookie sessions of the pages)."""
-    with transaction(ctx.sessions) as session:
+    with ctx.read() as session:
         account = session.get(Account, account_id)
         if account is None or not account.active:
             raise NotFound("account not found")
@@ -92,33 +91,56 @@ def get_actor(ctx: ServiceContext, account_id: int) -> Actor:
 
 
 def authenticate(ctx: ServiceContext, email: str, password: str) -> Actor:
-    """Check a password; too many failures for one e-mail within the window raise RateLimited."""
+    """Check a password; too many failures for one e-mail within the window raise RateLimited.
+
+    The slow hash runs outside any transaction, so no database lock is held while it computes.
+    """
     email = email.strip().lower()
+    if "\x00" in email or "\x00" in password or len(email) > 320:
+        raise Unauthorized("wrong e-mail or password")
     _check_rate_limit(ctx, email)
-    with transaction(ctx.sessions) as session:
-        account = session.scalar(select(Account).where(Account.email == email))
-        if account is not None and account.active and _verify(ctx, account, password, session):
-            session.execute(delete(LoginFailure).where(LoginFailure.email == email))
-            return actor_of(account)
+    with ctx.read() as session:
+        account = session.scalar(select(Account).where(Account.email == email, Account.active.is_(True)))
+    hasher = password_hasher(ctx.settings)
+    if account is None:
+        _verify(hasher, _dummy_hash(ctx.settings), password)  # same work as for a real account
+    elif _verify(hasher, account.password_hash, password):
+        _after_success(ctx, account, password)
+        return actor_of(account)
     _record_failure(ctx, email)
     raise Unauthorized("wrong e-mail or password")
 
 
-def _verify(ctx: ServiceContext, account: Account, password: str, session: Session) -> bool:
-    hasher = password_hasher(ctx.settings)
+def _verify(hasher: PasswordHasher, stored: str, password: str) -> bool:
     try:
-        hasher.verify(account.password_hash, password)
+        return bool(hasher.verify(stored, password))
     except (VerificationError, InvalidHashError):
         return False
-    if hasher.check_needs_rehash(account.password_hash):
-        account.password_hash = hasher.hash(password)
-    return True
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash_for(time_cost: int, memory_kib: int, parallelism: int) -> str:
+    return _hasher(time_cost, memory_kib, parallelism).hash(secrets.token_hex(16))
+
+
+def _dummy_hash(settings: Settings) -> str:
+    return _dummy_hash_for(settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)
+
+
+def _after_success(ctx: ServiceContext, account: Account, password: str) -> None:
+    """Forget earlier failures; upgrade the hash when the argon2 parameters changed."""
+    hasher = password_hasher(ctx.settings)
+    new_hash = hasher.hash(password) if hasher.check_needs_rehash(account.password_hash) else None
+    with ctx.write() as session:
+        session.execute(delete(LoginFailure).where(LoginFailure.email == account.email))
+        if new_hash:
+            session.get_one(Account, account.id).password_hash = new_hash
 
 
 def _check_rate_limit(ctx: ServiceContext, email: str) -> None:
     window = ctx.settings.login_window_seconds
     since = ctx.now() - timedelta(seconds=window)
-    with transaction(ctx.sessions) as session:
+    with ctx.read() as session:
         failures = session.scalar(
             select(func.count()).where(LoginFailure.email == email, LoginFailure.at >= since)
         )
@@ -128,7 +150,7 @@ def _check_rate_limit(ctx: ServiceContext, email: str) -> None:
 
 def _record_failure(ctx: ServiceContext, email: str) -> None:
     now = ctx.now()
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         old = now - timedelta(seconds=ctx.settings.login_window_seconds)
         session.execute(delete(LoginFailure).where(LoginFailure.at < old))
         session.add(LoginFailure(email=email, at=now))
@@ -142,7 +164,7 @@ def issue_token(ctx: ServiceContext, actor: Actor) -> TokenOut:
     """A random bearer token; only its hash is stored."""
     token = secrets.token_urlsafe(32)
     lifetime = timedelta(minutes=ctx.settings.token_lifetime_minutes)
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         now = ctx.now()
         session.execute(delete(AccessToken).where(AccessToken.expires_at < now))
         session.add(
@@ -159,21 +181,32 @@ def login(ctx: ServiceContext, email: str, password: str) -> TokenOut:
 
 
 def actor_for_token(ctx: ServiceContext, token: str) -> Actor:
-    """The actor a bearer token stands for; Unauthorized when unknown, expired or deactivated."""
+    """The actor a bearer token stands for; Unauthorized when unknown, expired or deactivated.
+
+    Verified tokens are remembered for a few seconds per process (settings.token_cache_seconds),
+    never past their expiry; signing out forgets them at once in this process.
+    """
+    key = _token_hash(token)
+    cached: tuple[Actor, datetime] | None = ctx.tokens.get(key)
+    if cached is not None and cached[1] > ctx.now():
+        return cached[0]
     query = (
-        select(Account)
+        select(Account, AccessToken.expires_at)
         .join(AccessToken, AccessToken.account_id == Account.id)
-        .where(AccessToken.token_hash == _token_hash(token), AccessToken.expires_at > ctx.now())
+        .where(AccessToken.token_hash == key, AccessToken.expires_at > ctx.now(), Account.active.is_(True))
     )
-    with transaction(ctx.sessions) as session:
-        account = session.scalar(query)
-        if account is None or not account.active:
+    with ctx.read() as session:
+        row = session.execute(query).first()
+        if row is None:
             raise Unauthorized("the token is unknown or has expired")
-        return actor_of(account)
+        actor = actor_of(row[0])
+    ctx.tokens.put(key, (actor, row[1]))
+    return actor
 
 
 def revoke_token(ctx: ServiceContext, token: str) -> None:
-    with transaction(ctx.sessions) as session:
+    ctx.tokens.drop(_token_hash(token))
+    with ctx.write() as session:
         session.execute(delete(AccessToken).where(AccessToken.token_hash == _token_hash(token)))
 
 
@@ -183,7 +216,7 @@ def list_accounts(ctx: ServiceContext, actor: Actor, *, role: Role | None = None
     query = select(Account).order_by(Account.id)
     if role is not None:
         query = query.where(Account.role == role.value)
-    with transaction(ctx.sessions) as session:
+    with ctx.read() as session:
         return [account_out(a) for a in session.scalars(query)]
 
 

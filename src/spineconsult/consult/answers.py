@@ -15,7 +15,6 @@ from spineconsult.consult.policies import load_visible_case, require_claimer, re
 from spineconsult.consult.schemas import AnswerDraft, AnswerIn, ThreadEntry
 from spineconsult.consult.thread import append_turn, notify_patient
 from spineconsult.consult.views import thread_entry
-from spineconsult.store.db import transaction
 from spineconsult.store.models import Account, Case, ThreadMessage
 
 ANSWERABLE = ("claimed", "awaiting_patient", "returned", "in_review", "published")
@@ -24,7 +23,7 @@ ANSWERABLE = ("claimed", "awaiting_patient", "returned", "in_review", "published
 def answer_case(ctx: ServiceContext, actor: Actor, case_id: str, data: AnswerIn) -> ThreadEntry:
     """The claiming specialist answers; the patient sees it at once, a reviewer before publication."""
     require_role(actor, Role.SPECIALIST)
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         case = load_visible_case(session, actor, case_id)
         require_claimer(actor, case)
         if case.status not in ANSWERABLE:
@@ -59,7 +58,7 @@ def _notify_reviewers(session: Session, ctx: ServiceContext, case: Case) -> None
 def draft_answer(ctx: ServiceContext, actor: Actor, case_id: str) -> AnswerDraft:
     """The answer editor's starting point, written from the engine's assessment (specialists)."""
     require_role(actor, Role.SPECIALIST)
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         case = load_visible_case(session, actor, case_id)
         audit.record(session, ctx, actor, "case.draft", case.id)
         return draft_from_assessment(case.assessment)

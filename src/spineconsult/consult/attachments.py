@@ -20,7 +20,6 @@ from spineconsult.consult.errors import InvalidInput, NotFound, TooLarge, Unsupp
 from spineconsult.consult.policies import load_visible_case, require_owner_or_claimer
 from spineconsult.consult.schemas import AttachmentOut
 from spineconsult.consult.views import attachment_out
-from spineconsult.store.db import transaction
 from spineconsult.store.models import Attachment
 
 CHUNK = 1024 * 1024
@@ -44,7 +43,7 @@ def add_attachment(
     ctx: ServiceContext, actor: Actor, case_id: str, filename: str, stream: BinaryIO
 ) -> AttachmentOut:
     """Store an upload of the patient (or the claiming specialist) of a case."""
-    with transaction(ctx.sessions) as session:
+    with ctx.read() as session:
         require_owner_or_claimer(actor, load_visible_case(session, actor, case_id))
     temp, sha, size, content_type = _receive(ctx, stream)
     path, created = _place(ctx, temp, sha)
@@ -120,7 +119,7 @@ def _place(ctx: ServiceContext, temp: Path, sha: str) -> tuple[Path, bool]:
 def _record(
     ctx: ServiceContext, actor: Actor, case_id: str, filename: str, sha: str, size: int, content_type: str
 ) -> AttachmentOut:
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         case = load_visible_case(session, actor, case_id)
         require_owner_or_claimer(actor, case)
         row = Attachment(
@@ -147,7 +146,7 @@ def open_attachment(
     ctx: ServiceContext, actor: Actor, case_id: str, attachment_id: int
 ) -> tuple[Path, AttachmentOut]:
     """Path and description of an attachment for anyone who may see the case; the read is audited."""
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         case = load_visible_case(session, actor, case_id)
         row = session.scalar(
             select(Attachment).where(Attachment.id == attachment_id, Attachment.case_id == case.id)

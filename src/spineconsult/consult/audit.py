@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from spineconsult.consult.actors import Actor, Role
 from spineconsult.consult.policies import require_role
 from spineconsult.consult.schemas import AuditEntry
-from spineconsult.store.db import transaction
 from spineconsult.store.models import Account, AuditEvent
 
 if TYPE_CHECKING:
@@ -50,7 +49,7 @@ def list_audit(
     )
     if case_id:
         query = query.where(AuditEvent.case_id == case_id)
-    with transaction(ctx.sessions) as session:
+    with ctx.read() as session:
         return [_entry(event, email) for event, email in session.execute(query)]
 
 

@@ -15,7 +15,6 @@ from spineconsult.consult.errors import InvalidInput
 from spineconsult.consult.policies import require_role
 from spineconsult.consult.queue import TRIAGE_RANK, due_time
 from spineconsult.consult.schemas import CaseCreated, CaseSubmission, TriageOut
-from spineconsult.store.db import transaction
 from spineconsult.store.models import Account, Case, ThreadMessage
 
 # Conditions a pain physician rather than a spine surgeon answers first.
@@ -36,11 +35,11 @@ def submit_case(ctx: ServiceContext, actor: Actor, data: CaseSubmission) -> Case
     """A patient (or a proxy with consent) submits a case; the engine's triage comes back at once."""
     require_role(actor, Role.PATIENT)
     _check_consent(data)
+    _check_plan(ctx, data.plan)
     assessment = run_engine(ctx, data)
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         case = _new_case(ctx, actor, data, assessment)
         session.add(case)
-        session.flush()
         session.add(_question(ctx, actor, case))
         audit.record(session, ctx, actor, "case.create", case.id, triage=case.triage_level)
         if case.triage_level == "emergency":
@@ -52,6 +51,12 @@ def _check_consent(data: CaseSubmission) -> None:
     if not data.consent:
         who = "the person you ask for" if data.on_behalf_of else "you"
         raise InvalidInput("consent", f"must be true: {who} must agree to this consultation")
+
+
+def _check_plan(ctx: ServiceContext, plan: str) -> None:
+    plans = ctx.settings.plan_service_levels
+    if plan not in plans:
+        raise InvalidInput("plan", f"unknown plan; one of: {', '.join(sorted(plans))}")
 
 
 def engine_payload(ctx: ServiceContext, data: CaseSubmission) -> dict[str, Any]:

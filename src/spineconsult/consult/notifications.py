@@ -17,7 +17,6 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from spineconsult.settings import Settings
-from spineconsult.store.db import transaction
 from spineconsult.store.models import OutboxMail
 
 if TYPE_CHECKING:
@@ -98,7 +97,7 @@ def _pending_ids(ctx: ServiceContext, limit: int) -> list[int]:
         .order_by(OutboxMail.id)
         .limit(limit)
     )
-    with transaction(ctx.sessions) as session:
+    with ctx.read() as session:
         return list(session.scalars(query))
 
 
@@ -112,12 +111,12 @@ def _claim(ctx: ServiceContext, mail_id: int) -> bool:
         .where(or_(OutboxMail.claimed_at.is_(None), OutboxMail.claimed_at < stale))
         .values(claimed_at=now, attempts=OutboxMail.attempts + 1)
     )
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         return bool(session.execute(claim).rowcount == 1)  # type: ignore[attr-defined]
 
 
 def _deliver_one(ctx: ServiceContext, mail_id: int) -> int:
-    with transaction(ctx.sessions) as session:
+    with ctx.read() as session:
         row = session.get_one(OutboxMail, mail_id)
         mail = Mail(row.recipient, row.subject, row.body)
     try:
@@ -125,13 +124,13 @@ def _deliver_one(ctx: ServiceContext, mail_id: int) -> int:
     except (OSError, smtplib.SMTPException) as exc:
         _release(ctx, mail_id, f"{type(exc).__name__}: {exc}")
         return 0
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         session.get_one(OutboxMail, mail_id).sent_at = ctx.now()
     return 1
 
 
 def _release(ctx: ServiceContext, mail_id: int, error: str) -> None:
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         row = session.get_one(OutboxMail, mail_id)
         row.claimed_at = None
         row.last_error = error[:2000]

@@ -25,7 +25,8 @@ def can_see(actor: Actor, case: Case) -> bool:
 
 def load_visible_case(session: Session, actor: Actor, case_id: str, *, for_update: bool = False) -> Case:
     """The case if the actor may see it; NotFound otherwise (also for someone else's case)."""
-    case = session.get(Case, case_id, with_for_update=for_update) if len(case_id) <= 32 else None
+    plausible = len(case_id) <= 32 and "\x00" not in case_id
+    case = session.get(Case, case_id, with_for_update=for_update) if plausible else None
     if case is None or not can_see(actor, case):
         raise NotFound(f"case {case_id} not found")
     return case

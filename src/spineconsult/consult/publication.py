@@ -29,7 +29,6 @@ from spineconsult.consult.schemas import (
     RelatedItem,
     VoteOut,
 )
-from spineconsult.store.db import transaction
 from spineconsult.store.models import Account, Attachment, Case, HelpfulnessVote, Publication, ThreadMessage
 
 DISCLAIMER = (
@@ -123,7 +122,7 @@ def make_title(question: str) -> str:
 
 def _slug(question: str) -> str:
     words = re.findall(r"[a-z0-9]+", make_title(question).lower())[:10]
-    return "-".join([*words, secrets.token_hex(3)])
+    return "-".join([*words, ""])[:100] + secrets.token_hex(3)
 
 
 def _search_text(title: str, question: str, thread: list[dict[str, Any]], sections: dict[str, str]) -> str:
@@ -135,8 +134,19 @@ def _search_text(title: str, question: str, thread: list[dict[str, Any]], sectio
 
 
 def get_published(ctx: ServiceContext, slug: str) -> PublishedItem:
-    """One published item with its related questions (anyone may read it)."""
-    with transaction(ctx.sessions) as session:
+    """One published item with its related questions (anyone may read it); cached a few seconds."""
+    if "\x00" in slug or len(slug) > 120:
+        raise NotFound("no published item with that name")
+    cached: PublishedItem | None = ctx.pages.get(slug)
+    if cached is not None:
+        return cached
+    item = _load_published(ctx, slug)
+    ctx.pages.put(slug, item)
+    return item
+
+
+def _load_published(ctx: ServiceContext, slug: str) -> PublishedItem:
+    with ctx.read() as session:
         item = session.scalar(
             select(Publication).where(Publication.slug == slug, Publication.status == "published")
         )
@@ -171,8 +181,8 @@ def published_item(item: Publication, had_attachments: bool, related: list[Relat
 
 def library_search(ctx: ServiceContext, q: str = "", *, limit: int = 20) -> LibraryPage:
     """Published items matching every word of `q`, best first; newest first without a query."""
-    query = " ".join(q.split())[:500]
-    with transaction(ctx.sessions) as session:
+    query = " ".join(q.replace("\x00", " ").split())[:500]
+    with ctx.read() as session:
         hits = search_published(session, query, limit=max(1, min(limit, 100)))
     return LibraryPage(query=query, items=hits, total=len(hits))
 
@@ -251,7 +261,7 @@ def find_publication(session: Session, slug: str) -> Publication:
 
 def vote(ctx: ServiceContext, slug: str, helpful: bool, voter: str) -> VoteOut:
     """Was this answer helpful? One vote per voter (account or hashed client); voting again changes it."""
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         item = session.scalar(
             select(Publication)
             .where(Publication.slug == slug, Publication.status == "published")
@@ -260,7 +270,9 @@ def vote(ctx: ServiceContext, slug: str, helpful: bool, voter: str) -> VoteOut:
         if item is None:
             raise NotFound(f"no published item {slug}")
         _apply_vote(session, ctx, item, helpful, voter[:100])
-        return VoteOut(helpful_yes=item.helpful_yes, helpful_no=item.helpful_no)
+        counts = VoteOut(helpful_yes=item.helpful_yes, helpful_no=item.helpful_no)
+    ctx.pages.drop(slug)
+    return counts
 
 
 def _apply_vote(session: Session, ctx: ServiceContext, item: Publication, helpful: bool, voter: str) -> None:

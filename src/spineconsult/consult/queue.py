@@ -14,7 +14,6 @@ from spineconsult.consult.errors import Conflict
 from spineconsult.consult.policies import load_visible_case, require_role
 from spineconsult.consult.schemas import CaseSummary, QueueItem, ServiceLevelEventOut, WorkerReport
 from spineconsult.settings import Settings
-from spineconsult.store.db import transaction
 from spineconsult.store.models import Account, Case, ServiceLevelEvent
 
 TRIAGE_RANK = {"emergency": 0, "urgent": 1, "soon": 2, "routine": 3}
@@ -49,7 +48,7 @@ def list_queue(
     if specialty:
         query = query.where(Case.specialty == specialty)
     now = ctx.now()
-    with transaction(ctx.sessions) as session:
+    with ctx.read() as session:
         return [_queue_item(case, name, now) for case, name in session.execute(query)]
 
 
@@ -83,7 +82,7 @@ def summary(case: Case, claimer: str | None = None) -> CaseSummary:
 def claim_case(ctx: ServiceContext, actor: Actor, case_id: str) -> CaseSummary:
     """A specialist takes a waiting case; claiming twice is harmless, a case claimed by another is 409."""
     require_role(actor, Role.SPECIALIST)
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         case = load_visible_case(session, actor, case_id)
         if case.claimed_by == actor.id:
             return summary(case, actor.name)
@@ -119,7 +118,7 @@ def list_service_level_events(
     )
     if kind:
         query = query.where(ServiceLevelEvent.kind == kind)
-    with transaction(ctx.sessions) as session:
+    with ctx.read() as session:
         return [_event_out(event, case) for event, case in session.execute(query)]
 
 
@@ -140,7 +139,7 @@ def check_service_levels(ctx: ServiceContext) -> WorkerReport:
     Runs in the worker. Each event is recorded once (unique per case and kind) and operators are
     e-mailed in the same transaction.
     """
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         escalations = _escalate(session, ctx)
         breaches = _record_breaches(session, ctx)
     return WorkerReport(escalations=escalations, breaches=breaches)

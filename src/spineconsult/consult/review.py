@@ -15,7 +15,6 @@ from spineconsult.consult.publication import find_publication, publish_case
 from spineconsult.consult.queue import summary
 from spineconsult.consult.schemas import CaseSummary, LibraryHit, ReviewIn, ReviewOut
 from spineconsult.consult.thread import notify_patient, notify_specialist
-from spineconsult.store.db import transaction
 from spineconsult.store.models import Account, Case, Publication, Review, ThreadMessage
 
 
@@ -23,7 +22,7 @@ def review_case(ctx: ServiceContext, actor: Actor, case_id: str, data: ReviewIn)
     """A reviewer who did not write the answer approves it (it is published) or returns it."""
     require_role(actor, Role.REVIEWER)
     _require_comment_on_return(data)
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         case = load_visible_case(session, actor, case_id)
         answer = _answer_under_review(session, case)
         if answer.author_id == actor.id:
@@ -32,13 +31,19 @@ def review_case(ctx: ServiceContext, actor: Actor, case_id: str, data: ReviewIn)
         review = _add_review(session, ctx, case, answer, reviewer, data, kind="answer")
         _apply_decision(session, ctx, case, answer, reviewer, data)
         audit.record(session, ctx, actor, f"case.review_{data.decision}", case.id, review_id=review.id)
-        return ReviewOut(
-            id=review.id,
-            decision=review.decision,
-            comment=review.comment,
-            reviewer_name=reviewer.name,
-            created_at=review.created_at,
-        )
+        result = _review_out(review, reviewer)
+    ctx.pages.clear()  # a page was published, re-published or withdrawn
+    return result
+
+
+def _review_out(review: Review, reviewer: Account) -> ReviewOut:
+    return ReviewOut(
+        id=review.id,
+        decision=review.decision,
+        comment=review.comment,
+        reviewer_name=reviewer.name,
+        created_at=review.created_at,
+    )
 
 
 def _require_comment_on_return(data: ReviewIn) -> None:
@@ -99,7 +104,7 @@ def list_for_review(ctx: ServiceContext, actor: Actor) -> list[CaseSummary]:
     """Answers awaiting review, oldest first (reviewers; operators watch)."""
     require_role(actor, Role.REVIEWER, Role.OPERATOR)
     query = select(Case).where(Case.status == "in_review").order_by(Case.updated_at, Case.id).limit(500)
-    with transaction(ctx.sessions) as session:
+    with ctx.read() as session:
         return [summary(case) for case in session.scalars(query)]
 
 
@@ -112,7 +117,7 @@ def list_rereview_due(ctx: ServiceContext, actor: Actor) -> list[LibraryHit]:
         .order_by(Publication.rereview_due_at)
         .limit(500)
     )
-    with transaction(ctx.sessions) as session:
+    with ctx.read() as session:
         return [
             LibraryHit(slug=p.slug, title=p.title, snippet="", published_at=p.published_at)
             for p in session.scalars(query)
@@ -123,7 +128,7 @@ def rereview_publication(ctx: ServiceContext, actor: Actor, slug: str, data: Rev
     """Approve keeps the item for another interval; return withdraws it and sends the case back."""
     require_role(actor, Role.REVIEWER)
     _require_comment_on_return(data)
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         item = find_publication(session, slug)
         case = session.get_one(Case, item.case_id)
         reviewer = session.get_one(Account, actor.id)
@@ -132,13 +137,9 @@ def rereview_publication(ctx: ServiceContext, actor: Actor, slug: str, data: Rev
         )
         _apply_rereview(session, ctx, item, case, data)
         audit.record(session, ctx, actor, f"publication.rereview_{data.decision}", case.id, slug=slug)
-        return ReviewOut(
-            id=review.id,
-            decision=review.decision,
-            comment=review.comment,
-            reviewer_name=reviewer.name,
-            created_at=review.created_at,
-        )
+        result = _review_out(review, reviewer)
+    ctx.pages.clear()  # a page was published, re-published or withdrawn
+    return result
 
 
 def _apply_rereview(

@@ -17,7 +17,6 @@ from spineconsult.consult.policies import (
 from spineconsult.consult.queue import summary
 from spineconsult.consult.schemas import CaseDetail, CaseSummary, MessageIn, ThreadEntry
 from spineconsult.consult.views import case_detail, thread_entry
-from spineconsult.store.db import transaction
 from spineconsult.store.models import Account, Case, ThreadMessage
 
 # After a patient's reply the case goes back to its specialist.
@@ -26,7 +25,7 @@ REOPENED_BY_PATIENT = ("awaiting_patient", "published")
 
 def get_case(ctx: ServiceContext, actor: Actor, case_id: str) -> CaseDetail:
     """One case with its thread; the read is recorded in the audit log."""
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         case = load_visible_case(session, actor, case_id)
         audit.record(session, ctx, actor, "case.read", case.id)
         return case_detail(session, actor, case)
@@ -46,7 +45,7 @@ def list_cases(ctx: ServiceContext, actor: Actor, *, limit: int = 200) -> list[C
         query = query.where(Case.claimed_by == actor.id)
     elif actor.role == Role.REVIEWER:
         query = query.where(Case.status == "in_review")
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         rows = [summary(case, name) for case, name in session.execute(query)]
         audit.record(session, ctx, actor, "case.list", None, count=len(rows))
         return rows
@@ -54,7 +53,7 @@ def list_cases(ctx: ServiceContext, actor: Actor, *, limit: int = 200) -> list[C
 
 def post_message(ctx: ServiceContext, actor: Actor, case_id: str, data: MessageIn) -> ThreadEntry:
     """A turn in the thread by the patient or by the specialist who claimed the case."""
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         case = load_visible_case(session, actor, case_id)
         require_owner_or_claimer(actor, case)
         message = append_turn(session, ctx, actor, case, "message", data.body)
@@ -68,7 +67,7 @@ def post_message(ctx: ServiceContext, actor: Actor, case_id: str, data: MessageI
 def request_information(ctx: ServiceContext, actor: Actor, case_id: str, data: MessageIn) -> ThreadEntry:
     """The specialist asks the patient for more (records, images, answers); the patient is e-mailed."""
     require_role(actor, Role.SPECIALIST)
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         case = load_visible_case(session, actor, case_id)
         require_claimer(actor, case)
         message = append_turn(session, ctx, actor, case, "request_info", data.body)

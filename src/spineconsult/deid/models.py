@@ -81,3 +81,7 @@ class DicomReport(BaseModel):
     @property
     def held_back(self) -> int:
         return sum(1 for f in self.files if f.status == "held_back")
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.files if f.status == "error")

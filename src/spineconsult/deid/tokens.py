@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[A-Za-z]")
+# letters of any script (names such as Auðbjörnsson or Šušulić), with inner apostrophes (O'Brien)
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_']*[^\W\d_])?")
 
 
 @dataclass(frozen=True, slots=True)

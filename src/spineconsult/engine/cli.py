@@ -9,13 +9,20 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from spineconsult.engine.assess import assess
-from spineconsult.engine.models import InputError
-from spineconsult.engine.report import render
+from spineconsult.engine.models import Assessment, InputError
 
 MAX_INPUT_BYTES = 1_000_000  # a case is at most a 20,000-character message plus a few facts
+
+
+def _render(assessment: Assessment) -> None:
+    # Rich is imported only for the readable report: `assess --json` and `--batch` start faster.
+    from rich.console import Console
+
+    from spineconsult.engine.report import render
+
+    render(assessment, Console())
 
 
 def _fail(message: str) -> None:
@@ -80,7 +87,7 @@ def assess_cmd(
     if as_json:
         typer.echo(json.dumps(assessment.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
-        render(assessment, Console())
+        _render(assessment)
 
 
 def demo_cmd() -> None:
@@ -88,4 +95,4 @@ def demo_cmd() -> None:
     case = json.loads(
         resources.files("spineconsult.engine").joinpath("demo_case.json").read_text(encoding="utf-8")
     )
-    render(assess(case), Console())
+    _render(assess(case))

@@ -16,13 +16,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from spineconsult.knowledge import schema
 from spineconsult.knowledge.schema import ContextRule
 
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
 SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n|(?<=[a-z])[.!?](?=[A-Za-z])")
-QUOTES = str.maketrans("\u2019\u2018\u201c\u201d", "''\"\"")
-WORD_EDGE_L = r"(?<![a-z0-9'])"
-WORD_EDGE_R = r"(?![a-z0-9'])"
+# Typographic quotes fold to ASCII; brackets become spaces so "(3 weeks ago)" does not split a phrase.
+QUOTES = str.maketrans("\u2019\u2018\u201c\u201d()[]", "''\"\"    ")
 
 
 def normalise(text: str) -> str:
@@ -34,7 +34,7 @@ def normalise(text: str) -> str:
 
 
 def whole_words(pattern: str) -> re.Pattern[str]:
-    return re.compile(f"{WORD_EDGE_L}(?:{pattern}){WORD_EDGE_R}")
+    return re.compile(schema.whole_words(pattern))
 
 
 @dataclass
@@ -139,10 +139,8 @@ def _limit_scope(mod: Modifier, other: Modifier) -> None:
     mod.scope = (lo, hi)
 
 
-def modifier_categories(
-    doc: Doc, compiled: CompiledRules, targets: Sequence[tuple[int, int]]
-) -> list[set[str]]:
-    """For each target (token span) the set of ConText categories that modify it."""
+def scoped_modifiers(doc: Doc, compiled: CompiledRules) -> list[Modifier]:
+    """Every trigger of the text with its scope, limited by terminators and same-category triggers."""
     mods = _find_modifiers(doc, compiled)
     for mod in mods:
         mod.scope = _initial_scope(mod, doc)
@@ -150,6 +148,12 @@ def modifier_categories(
         for second in mods[i + 1 :]:
             _limit_scope(first, second)
             _limit_scope(second, first)
+    return mods
+
+
+def modifier_categories(mods: Sequence[Modifier], targets: Sequence[tuple[int, int]]) -> list[set[str]]:
+    """For each target (token span) the set of ConText categories that modify it. Triggers overlapping a
+    target are pruned first (the target's own words, like "can't" in "can't pee", are not modifiers)."""
     live = [m for m in mods if not any(m.start < t_end and t_start < m.end for t_start, t_end in targets)]
     result: list[set[str]] = []
     for t_start, t_end in targets:

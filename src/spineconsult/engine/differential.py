@@ -10,6 +10,7 @@ from spineconsult.engine.timing import band
 from spineconsult.knowledge.loader import Pack
 from spineconsult.knowledge.schema import Condition
 
+NO_SYMPTOMS = "no_current_symptoms"
 MAX_ENTRIES, MIN_SCORE = 10, 0.005  # keep the list readable; at least three entries
 POSSIBLE_WEIGHT = 0.5  # an uncertain finding ("I think I might...") counts half, in log space
 TIME_WORDS = {
@@ -79,11 +80,21 @@ def _explain(
     return text
 
 
+def _with_no_symptoms(pack: Pack, findings: list[FindingOut]) -> dict[str, FindingOut]:
+    """When nothing current is reported, the pack's NO_SYMPTOMS finding counts as present."""
+    status = {f.id: f for f in findings}
+    current = any(f.status == "present" or f.qualifier == "uncertain" for f in findings)
+    if not current and NO_SYMPTOMS in pack.findings and NO_SYMPTOMS not in status:
+        name = pack.findings[NO_SYMPTOMS].name
+        status[NO_SYMPTOMS] = FindingOut(id=NO_SYMPTOMS, name=name, status="present", text="", start=0, end=0)
+    return status
+
+
 def differential(
     pack: Pack, findings: list[FindingOut], families: list[str], weeks: float | None
 ) -> list[DifferentialEntry]:
     """Every condition of the pack, ranked by normalised score (most probable first)."""
-    status = {f.id: f for f in findings}
+    status = _with_no_symptoms(pack, findings)
     time_band = band(weeks)
     scored = [_score(c, status, families, time_band) for c in pack.conditions.values()]
     top = max(s.logit for s in scored)

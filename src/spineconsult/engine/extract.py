@@ -11,7 +11,6 @@ from spineconsult.engine import context as ctx
 from spineconsult.engine.models import CaseIn, Context, FindingOut, ProcedureOut
 from spineconsult.engine.timing import weeks_since_surgery
 from spineconsult.knowledge.loader import Pack
-from spineconsult.knowledge.schema import expand_gaps
 
 LEVEL = re.compile(
     r"(?<![a-z0-9])(?P<r1>[ctls])\s?(?P<n1>\d{1,2})\s*(?:-|/|–|to|and)\s*(?P<r2>[ctls])?\s?(?P<n2>\d{1,2})(?![0-9])"
@@ -21,10 +20,19 @@ AGE = re.compile(
     r"(?!\s*(?:day|week|wk|month|year|yr|%|kg|lb|pound|stone|cm|mg|hour|min|time|x))"
     r"|(?P<b>\d{1,3})[- ]?(?:years?|yrs?)[- ]old|(?P<c>\d{1,3}) ?(?:yo|y/o|y\.o\.)(?![a-z]))"
 )
-SIDE = re.compile(r"(?<![a-z])(left|right|both|bilateral)(?![a-z])")
+SIDES = {"left": "left", "right": "right", "both": "both", "bilateral": "both", "bilaterally": "both"}
 SPINE_WORDS = re.compile(
     r"(?<![a-z])(?:spine|spinal|back|lower back|neck|dis[ck]s?|vertebrae?|lumbar|cervical|sciatica|sciatic|"
     r"nerves?|[lcs][1-7](?:-[lcs]?[1-7])?)(?![a-z0-9])"
+)
+# "my surgery", "the operation", "post-op": in this service that is the spine operation, unless another
+# operation is named.
+OWN_SURGERY = re.compile(
+    r"(?<![a-z])(?:my|the|his|her|failed|since|after|post)[- ](?:surgery|operation|op)(?![a-z])"
+)
+OTHER_SURGERY = re.compile(
+    r"(?<![a-z])(?:knee|hip|shoulder|heart|eye|cataract|gallbladder|hernia|c-section|caesarean|cesarean|dental|"
+    r"breast|bowel|hand|wrist|ankle|foot|bariatric|cardiac)\s+(?:surgery|operation|op|replacement)(?![a-z])"
 )
 DROP_FOR_PROCEDURES = {"NEGATED_EXISTENCE", "HYPOTHETICAL", "FAMILY"}
 STATUS_ORDER = {"present": 3, "possible": 2, "absent": 1}
@@ -37,15 +45,10 @@ class Matchers:
     rules: ctx.CompiledRules
 
 
-def _finding_regex(phrases: list[str], patterns: list[str]) -> re.Pattern[str]:
-    literal = [re.escape(p.lower()).replace(r"\ ", r"\s+").replace("'", "'?") for p in phrases]
-    return ctx.whole_words("|".join(literal + [expand_gaps(p) for p in patterns]))
-
-
 @lru_cache(maxsize=8)
 def matchers(pack: Pack) -> Matchers:
     """Compile the pack's phrases once per pack (the pack object is immutable and cached)."""
-    findings = [(f.id, _finding_regex(f.phrases, f.patterns)) for f in pack.findings.values()]
+    findings = [(f.id, re.compile(src)) for f in pack.findings.values() for src in f.regex_sources()]
     procedures: list[tuple[str, str, str, re.Pattern[str]]] = [
         (p.id, p.name, str(p.family), ctx.whole_words("|".join(p.patterns))) for p in pack.procedures.values()
     ]
@@ -68,6 +71,8 @@ def _status(categories: frozenset[str], counts_when_historical: bool) -> tuple[s
         return "history", None
     if "HYPOTHETICAL" in categories:
         return "possible", "hypothetical"
+    if "NEGATED_EXISTENCE" in categories and "POSSIBLE_EXISTENCE" in categories:
+        return "possible", "uncertain"  # "I don't think I have...": unsure, so red flags still count
     if "NEGATED_EXISTENCE" in categories:
         return "absent", None
     if "POSSIBLE_EXISTENCE" in categories:
@@ -83,21 +88,24 @@ def _spans(text: str, regexes: list[tuple[str, re.Pattern[str]]]) -> list[tuple[
 
 
 def _side(doc: ctx.Doc, tok_start: int, tok_end: int) -> str | None:
+    """The side word nearest to the finding within six words of the same sentence."""
     sent = doc.sentence_bounds[doc.sentence_of[tok_start]]
-    lo, hi = max(sent[0], tok_start - 6), min(sent[1], tok_end + 6)
-    window = doc.text[doc.starts[lo] : doc.ends[hi - 1]] if hi > lo else ""
-    sides = {m.group(1) for m in SIDE.finditer(window)}
-    if sides & {"both", "bilateral"} or {"left", "right"} <= sides:
-        return "both"
-    return next(iter(sides), None)
+    best: tuple[int, str] | None = None
+    for i in range(max(sent[0], tok_start - 6), min(sent[1], tok_end + 6)):
+        word = doc.text[doc.starts[i] : doc.ends[i]]
+        if word in SIDES:
+            distance = 0 if tok_start <= i < tok_end else min(abs(i - tok_start), abs(i - (tok_end - 1)))
+            if best is None or distance < best[0]:
+                best = (distance, SIDES[word])
+    return best[1] if best else None
 
 
 def _finding_outputs(
-    pack: Pack, doc: ctx.Doc, original: str, m: Matchers
+    pack: Pack, doc: ctx.Doc, mods: list[ctx.Modifier], original: str, m: Matchers
 ) -> tuple[list[FindingOut], list[str]]:
     spans = _spans(doc.text, m.findings)
     token_spans = [doc.token_span(s, e) for _, s, e in spans]
-    categories = ctx.modifier_categories(doc, m.rules, token_spans)
+    categories = ctx.modifier_categories(mods, token_spans)
     best: dict[str, FindingOut] = {}
     history: list[str] = []
     for (fid, start, end), toks, cats in zip(spans, token_spans, categories, strict=True):
@@ -133,10 +141,12 @@ def _levels(text: str) -> list[str]:
     return levels
 
 
-def _message_procedures(doc: ctx.Doc, m: Matchers, levels: list[str]) -> list[ProcedureOut]:
+def _message_procedures(
+    doc: ctx.Doc, mods: list[ctx.Modifier], m: Matchers, levels: list[str]
+) -> list[ProcedureOut]:
     spans = [(pid, mt.start(), mt.end()) for pid, _, _, rx in m.procedures for mt in rx.finditer(doc.text)]
     token_spans = [doc.token_span(s, e) for _, s, e in spans]
-    categories = ctx.modifier_categories(doc, m.rules, token_spans)
+    categories = ctx.modifier_categories(mods, token_spans)
     by_id = {pid: (name, family) for pid, name, family, _ in m.procedures}
     order = [pid for pid, *_ in m.procedures]
     kept = {
@@ -209,9 +219,10 @@ def extract(case: CaseIn, pack: Pack, asked_on: dt.date) -> Extraction:
     m = matchers(pack)
     text = ctx.normalise(case.message)
     doc = ctx.make_doc(text)
-    findings, history = _finding_outputs(pack, doc, case.message, m)
+    mods = ctx.scoped_modifiers(doc, m.rules)
+    findings, history = _finding_outputs(pack, doc, mods, case.message, m)
     levels = _levels(text)
-    procedures = _input_procedures(case, m) or _message_procedures(doc, m, levels)
+    procedures = _input_procedures(case, m) or _message_procedures(doc, mods, m, levels)
     for proc in procedures:
         levels.extend(lv for lv in proc.levels if lv not in levels)
     weeks = _input_weeks(case, asked_on)
@@ -227,8 +238,10 @@ def extract(case: CaseIn, pack: Pack, asked_on: dt.date) -> Extraction:
         sex=case.sex,
         history=history,
     )
+    own_surgery = bool(OWN_SURGERY.search(text)) and not OTHER_SURGERY.search(text)
     in_scope = (
         bool(procedures)
+        or own_surgery
         or bool(SPINE_WORDS.search(text))
         or any(not pack.findings[f.id].general for f in findings if f.status != "absent")
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spineconsult.engine.models import (
     DifferentialEntry,
     EvidenceOut,
@@ -96,9 +98,15 @@ def follow_up(pack: Pack, level: str, top: str | None, weeks: float | None) -> l
 
 def evidence(pack: Pack, options: list[TreatmentOut]) -> list[EvidenceOut]:
     """Every evidence record cited by the options, once, in order of first citation."""
-    ids = dict.fromkeys(eid for t in options for eid in t.evidence)
-    return [
-        EvidenceOut(
+    records = _evidence_records(pack)
+    return [records[eid] for eid in dict.fromkeys(eid for t in options for eid in t.evidence)]
+
+
+@lru_cache(maxsize=4)
+def _evidence_records(pack: Pack) -> dict[str, EvidenceOut]:
+    """Output records built once per pack (they are never mutated)."""
+    return {
+        e.id: EvidenceOut(
             id=e.id,
             citation=e.citation,
             pmid=e.pmid,
@@ -110,5 +118,5 @@ def evidence(pack: Pack, options: list[TreatmentOut]) -> list[EvidenceOut]:
                 OutcomeOut(measure=o.measure, timepoint=o.timepoint, value=o.value) for o in e.outcomes
             ],
         )
-        for e in (pack.evidence[i] for i in ids)
-    ]
+        for e in pack.evidence.values()
+    }

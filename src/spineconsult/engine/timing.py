@@ -46,9 +46,15 @@ NUMBER_WORDS = {
 UNIT_WEEKS = {"day": 1 / 7, "week": 1.0, "wk": 1.0, "month": 52 / 12, "year": 52.0, "yr": 52.0}
 _NUM = r"\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
 RELATIVE = re.compile(
-    rf"(?<![a-z0-9])(?P<n>{_NUM})(?:[- ](?:and[- ]a[- ]half))?\s*-?\s*(?P<unit>day|week|wk|month|year|yr)s?"
+    rf"(?<![a-z0-9])(?P<n>{_NUM})(?:[- ](?:and[- ]a[- ]half))?\s*-?\s*"
+    r"(?P<unit>day|week|wk|month|year|yr)s?(?![- ]old)"
     r"(?:\s+(?:and\s+)?(?:a\s+half))?"
     r"(?P<rel>\s+(?:ago|after|post(?:[- ]?op\w*)?|out|since|later|back|before|prior))?"
+)
+# Clinical shorthand: "POD 4", "post-op day 3", "post op week 2", "day 2 after surgery".
+POSTOP = re.compile(
+    r"(?<![a-z0-9])(?:pod|post[- ]?op(?:erative)?\s+(?P<unit>day|week|wk)|day)\s*(?P<n>\d{1,3})(?![0-9])"
+    r"(?:\s+(?:after|post|since|following))?"
 )
 YEAR = re.compile(r"(?<![a-z0-9])(?:in|during|since|back in)\s+(?P<year>19[5-9]\d|20[0-4]\d)(?![0-9])")
 ISO = re.compile(r"(?<![0-9])(?P<date>(?:19|20)\d\d-\d\d-\d\d)(?![0-9])")
@@ -113,6 +119,13 @@ def _absolute(sentence: str, offset: int, linked: bool, asked_on: dt.date) -> li
             continue
         if then <= asked_on:
             out.append(TimeMention((asked_on - then).days / 7, offset + m.start(), offset + m.end(), linked))
+    for m in POSTOP.finditer(sentence):
+        explicit = m.group(0).startswith(("pod", "post"))
+        if explicit or linked:
+            days_or_weeks = float(m.group("n")) * (
+                1.0 if (m.group("unit") or "day").startswith("w") else 1 / 7
+            )
+            out.append(TimeMention(days_or_weeks, offset + m.start(), offset + m.end(), True))
     for m in NAMED_RE.finditer(sentence):
         out.append(TimeMention(NAMED[m.group(1)], offset + m.start(), offset + m.end(), linked))
     return out
@@ -132,10 +145,8 @@ def time_mentions(text: str, asked_on: dt.date) -> list[TimeMention]:
 
 def weeks_since_surgery(text: str, asked_on: dt.date) -> float | None:
     """The first time expression tied to the operation, in weeks; None when the message gives none."""
-    for mention in time_mentions(text, asked_on):
-        if mention.linked:
-            return round(mention.weeks, 2)
-    return None
+    linked = [m for m in time_mentions(text, asked_on) if m.linked]
+    return round(linked[0].weeks, 2) if linked else None
 
 
 def band(weeks: float | None) -> str:

@@ -50,13 +50,17 @@ def _applies(flag: RedFlag, families: list[str], weeks: float | None, in_scope: 
 
 
 def _match(flag: RedFlag, status: dict[str, FindingOut]) -> tuple[list[str], str] | None:
-    """The first alternative whose findings are all present (or uncertain); with its certainty."""
+    """Findings of every satisfied alternative (present, or uncertain), and whether all were certain."""
+    matched: list[str] = []
+    certain = True
     for alternative in flag.when_any:
         hits = [status.get(fid) for fid in alternative]
         if all(h is not None and (h.status == "present" or h.qualifier == "uncertain") for h in hits):
-            certain = all(h is not None and h.status == "present" for h in hits)
-            return alternative, "present" if certain else "uncertain"
-    return None
+            matched.extend(fid for fid in alternative if fid not in matched)
+            certain = certain and all(h is not None and h.status == "present" for h in hits)
+    if not matched:
+        return None
+    return matched, "present" if certain else "uncertain"
 
 
 def _asked_about(flag: RedFlag, status: dict[str, FindingOut]) -> bool:
@@ -96,6 +100,9 @@ def advice(pack: Pack, level: str, hits: list[RedFlagHit], watch: list[RedFlag],
     parts = [HEADLINE[level]] if in_scope or level != "routine" else []
     parts.extend(pack.red_flags[h.id].advice for h in hits)
     parts.extend(flag.if_it_happens for flag in watch)
-    parts.append(SAFETY_NET if in_scope else OUT_OF_SCOPE)
+    if not in_scope:
+        parts.append(OUT_OF_SCOPE)
+    elif level in ("routine", "soon"):
+        parts.append(SAFETY_NET)
     parts.append(pack.info.disclaimer)
     return " ".join(" ".join(p.split()) for p in parts)

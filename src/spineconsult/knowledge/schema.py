@@ -27,14 +27,47 @@ ID = r"^[a-z][a-z0-9_]*$"
 # `<gap:N>` in a finding pattern: up to N words that do not start a new clause ("but", "and", "no"...),
 # so a pattern like "pain<gap:4> in my back" does not run across "no leg pain but an ache in my back".
 GAP = re.compile(r"<gap:(\d+)>")
+CLAUSE_BREAK = r"but|no|not|never|nor|without|though|although|however|except|yet|if|because|since|then"
 GAP_WORDS = (
-    r"(?:,?\s+(?!(?:but|and|no|not|never|nor|without|though|although|however|except|yet|if)(?![a-z']))"
+    rf"(?:,?\s+(?!(?:{CLAUSE_BREAK})(?![a-z']))(?!and\s+(?:i|my|he|she|his|her|the|it|there|we|they|now|then)\b)"
     r"(?![a-z]*n't)[a-z0-9']+){{0,{n}}},?"
 )
 
 
 def expand_gaps(pattern: str) -> str:
     return GAP.sub(lambda m: GAP_WORDS.format(n=m.group(1)), pattern)
+
+
+WORD_EDGE_L = r"(?<![a-z0-9'])"
+WORD_EDGE_R = r"(?![a-z0-9'])"
+
+
+def whole_words(pattern: str) -> str:
+    return f"{WORD_EDGE_L}(?:{pattern}){WORD_EDGE_R}"
+
+
+def phrases_source(phrases: list[str]) -> str:
+    """Literal phrases: case-insensitive (the text is lower-cased), any whitespace, optional apostrophes."""
+    return whole_words(
+        "|".join(re.escape(p.lower()).replace(r"\ ", r"\s+").replace("'", "'?") for p in phrases)
+    )
+
+
+def patterns_source(patterns: list[str]) -> str:
+    return whole_words("|".join(expand_gaps(p) for p in patterns))
+
+
+def _compile_all(patterns: list[str]) -> None:
+    """Compile the joined source once (the engine then gets it from re's cache); name the bad pattern."""
+    try:
+        re.compile(patterns_source(patterns))
+    except re.error:
+        for pattern in patterns:
+            try:
+                re.compile(expand_gaps(pattern))
+            except re.error as exc:
+                raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from exc
+        raise
 
 
 # ICD-10-CM: letter, two digits (or digit+letter), optional dot and 1-4 characters (7th-character extensions).
@@ -52,24 +85,52 @@ class PackInfo(Strict):
     disclaimer: str
 
 
+class Near(Strict):
+    """Words of list `a` and of list `b` within `window` words of each other, either order, one clause."""
+
+    a: list[str] = Field(min_length=1)
+    b: list[str] = Field(min_length=1)
+    window: int = Field(3, ge=0, le=8)
+
+    def pattern(self) -> str:
+        a, b = "|".join(self.a), "|".join(self.b)
+        return f"(?:{a})<gap:{self.window}> (?:{b})|(?:{b})<gap:{self.window}> (?:{a})"
+
+
 class Finding(Strict):
     id: str = Field(pattern=ID)
     name: str
     lay_name: str
     phrases: list[str] = Field(default_factory=list, description="literal lay and clinical phrasings")
     patterns: list[str] = Field(default_factory=list, description="regular expressions, case-insensitive")
+    near: list[Near] = Field(
+        default_factory=list, description="co-occurrence of two word lists in one clause"
+    )
     counts_when_historical: bool = False
     general: bool = False  # meaningful outside spine surgery (safety net)
 
     @field_validator("patterns")
     @classmethod
     def _compiles(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            try:
-                re.compile(expand_gaps(pattern))
-            except re.error as exc:
-                raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from exc
+        if value:
+            _compile_all(value)
         return value
+
+    @field_validator("near")
+    @classmethod
+    def _near_compiles(cls, value: list[Near]) -> list[Near]:
+        if value:
+            _compile_all([rule.pattern() for rule in value])
+        return value
+
+    def regex_sources(self) -> list[str]:
+        """The finding's matchers: literal phrases, patterns, co-occurrence rules (validated at load)."""
+        sources = [phrases_source(self.phrases)] if self.phrases else []
+        if self.patterns:
+            sources.append(patterns_source(self.patterns))
+        if self.near:
+            sources.append(patterns_source([rule.pattern() for rule in self.near]))
+        return sources
 
 
 class FindingWeight(Strict):

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import importlib
 import importlib.util
+import logging
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
@@ -42,6 +43,7 @@ def _health() -> dict[str, str]:
 def _lifespan(ctx: ServiceContext, run_worker: bool):  # type: ignore[no-untyped-def]
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(_warm_up, ctx)
         task = asyncio.create_task(worker.run_forever(ctx)) if run_worker else None
         try:
             yield
@@ -53,6 +55,14 @@ def _lifespan(ctx: ServiceContext, run_worker: bool):  # type: ignore[no-untyped
             ctx.close()
 
     return lifespan
+
+
+def _warm_up(ctx: ServiceContext) -> None:
+    """Load the engine's knowledge pack before the first request instead of during it."""
+    try:
+        ctx.assessor({"message": "warm-up before serving"})
+    except Exception:
+        logging.getLogger("spineconsult.web").exception("engine warm-up failed")
 
 
 def app_from_environment() -> FastAPI:

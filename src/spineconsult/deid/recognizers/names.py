@@ -16,6 +16,15 @@ from spineconsult.deid.tokens import Token
 # Ordinary words that are also first names and too often plain words next to a cue ("to will", "and may").
 _WEAK_BLOCK = frozenset(
     [
+        "day",
+        "law",
+        "guard",
+        "low",
+        "clear",
+        "good",
+        "case",
+        "foot",
+        "strong",
         "will",
         "may",
         "can",
@@ -111,6 +120,7 @@ _WEAK_BLOCK = frozenset(
         "hale",
     ]
 )
+_SHORT_NAME = 3
 _GAP_MAX = 3  # characters between two tokens that still count as neighbours ("Dr. J. Smith", "Smith, John")
 
 
@@ -118,9 +128,16 @@ def _kind(tok: Token, lex: Lexicon) -> str:
     w = tok.lower
     if len(w) < 2:
         return "letter"
-    if lex.is_name_word(w):
-        return "weak" if lex.is_common(w) else "strong"
-    return "common" if lex.is_common(w) else "unknown"
+    if not lex.is_common(w):
+        if not lex.is_name_word(w):
+            return "unknown"
+        # two- and three-letter list entries (rl, ami, eff) are more often abbreviations: need a cue
+        return "strong" if len(w) > _SHORT_NAME else "weak"
+    return "weak" if w in lex.usual_names else "common"
+
+
+def _initial(text: str, tok: Token) -> bool:
+    return len(tok.text) == 1 and tok.text.isupper() and text[tok.end : tok.end + 1] == "."
 
 
 def _adjacent(text: str, a: Token, b: Token) -> bool:
@@ -128,16 +145,21 @@ def _adjacent(text: str, a: Token, b: Token) -> bool:
     return len(gap) <= _GAP_MAX and "\n" not in gap and all(c in " .,'-" for c in gap)
 
 
-def _title_target(tok: Token, kind: str) -> bool:
-    return kind in ("strong", "weak", "unknown") or (kind == "letter" and tok.text.isalpha())
+def _title_target(text: str, tok: Token, kind: str) -> bool:
+    return kind in ("strong", "weak", "unknown") or (kind == "letter" and _initial(text, tok))
 
 
-def _relation_target(tok: Token, kind: str) -> bool:
-    return (
-        kind == "strong"
-        or (kind == "weak" and tok.lower not in _WEAK_BLOCK)
-        or (kind == "unknown" and tok.is_title)
-    )
+def _plausible_unknown(tok: Token, lex: Lexicon) -> bool:
+    # an unknown lower-case word is a name only if it is not a misspelling of an ordinary word
+    return tok.is_title or tok.is_upper or (len(tok.lower) >= 4 and not lex.is_misspelt_common(tok.lower))
+
+
+def _relation_target(tok: Token, kind: str, lex: Lexicon) -> bool:
+    if kind == "strong":
+        return True
+    if kind == "weak":
+        return tok.lower not in _WEAK_BLOCK or tok.is_title
+    return kind == "unknown" and _plausible_unknown(tok, lex)
 
 
 def _cue_before(text: str, tokens: list[Token], i: int, words: frozenset[str]) -> bool:
@@ -157,6 +179,25 @@ def _person_cue(text: str, tokens: list[Token], i: int, cues: dict[str, frozense
     )
 
 
+def _after_title(text: str, tokens: list[Token], i: int, kind: str, cues: dict[str, frozenset[str]]) -> bool:
+    # "Dr." makes any content word a name (Dr. Pica); other titles need a name-like word (Mrs Healey)
+    if _cue_before(text, tokens, i, cues["person_titles"]):
+        return True
+    return _cue_before(text, tokens, i, cues["titles"]) and _title_target(text, tokens[i], kind)
+
+
+def _capitalised_pair(text: str, tokens: list[Token], kinds: list[str], i: int) -> bool:
+    """An unknown capitalised word next to another capitalised unknown or name word (Djevad Šušulić)."""
+    if not tokens[i].is_title:
+        return False
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(tokens) and tokens[j].is_title and kinds[j] in ("unknown", "strong", "weak"):
+            a, b = (tokens[j], tokens[i]) if j < i else (tokens[i], tokens[j])
+            if _adjacent(text, a, b) and text[a.end : b.start] == " ":
+                return True
+    return False
+
+
 def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dict[int, str]:
     """Tokens that are names on their own or through a cue, with the rule that says so."""
     cues = lex.cues
@@ -165,32 +206,34 @@ def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dic
         kind = kinds[i]
         if kind == "strong":
             hits[i] = "name:gazetteer"
-        elif _cue_before(text, tokens, i, cues["titles"]) and _title_target(tok, kind):
+        elif tok.lower in cues["not_after_title"]:
+            continue
+        elif _after_title(text, tokens, i, kind, cues):
             hits[i] = "name:title"
-        elif _cue_before(text, tokens, i, cues["relations"]) and _relation_target(tok, kind):
+        elif _cue_before(text, tokens, i, cues["relations"]) and _relation_target(tok, kind, lex):
             hits[i] = "name:relation"
-        elif (
-            kind == "weak"
-            and tok.lower not in _WEAK_BLOCK
-            and (_cue_before(text, tokens, i, cues["before"]) or _cue_after(text, tokens, i, cues["after"]))
-        ):
+        elif kind == "weak" and tok.lower not in _WEAK_BLOCK and _person_cue(text, tokens, i, cues):
             hits[i] = "name:cue"
+        elif kind == "unknown" and _capitalised_pair(text, tokens, kinds, i):
+            hits[i] = "name:pair"
     return hits
 
 
-def _extends(tok: Token, kind: str) -> bool:
+def _extends(text: str, tok: Token, kind: str, lex: Lexicon) -> bool:
     if kind in ("strong", "weak"):
         return tok.lower not in _WEAK_BLOCK or tok.is_title
-    return (kind == "unknown" and tok.is_title) or (kind == "letter" and tok.text.isupper())
+    if kind == "unknown":
+        return len(tok.lower) >= 4 and _plausible_unknown(tok, lex)
+    return kind == "letter" and _initial(text, tok)
 
 
-def _grow(text: str, tokens: list[Token], kinds: list[str], hits: dict[int, str]) -> None:
+def _grow(text: str, tokens: list[Token], kinds: list[str], hits: dict[int, str], lex: Lexicon) -> None:
     """Extend names to neighbouring name-like tokens (first + last name, initials)."""
     frontier = list(hits)
     while frontier:
         i = frontier.pop()
         for j in (i - 1, i + 1):
-            if 0 <= j < len(tokens) and j not in hits and _extends(tokens[j], kinds[j]):
+            if 0 <= j < len(tokens) and j not in hits and _extends(text, tokens[j], kinds[j], lex):
                 a, b = (tokens[j], tokens[i]) if j < i else (tokens[i], tokens[j])
                 if _adjacent(text, a, b):
                     hits[j] = hits[i]
@@ -201,7 +244,7 @@ def find_names(text: str, tokens: list[Token]) -> list[Span]:
     lex = lexicon()
     kinds = [_kind(t, lex) for t in tokens]
     hits = _seed(text, tokens, kinds, lex)
-    _grow(text, tokens, kinds, hits)
+    _grow(text, tokens, kinds, hits, lex)
     return [
         Span(start=tokens[i].start, end=tokens[i].end, type="NAME", rule=rule) for i, rule in hits.items()
     ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -88,6 +90,8 @@ async def upload(request: Request, ctx: Ctx, actor: CurrentActor, case_id: str) 
 
 
 @router.get("/{case_id}/attachments/{attachment_id}")
-def download(ctx: Ctx, actor: CurrentActor, case_id: str, attachment_id: int) -> FileResponse:
+def download(
+    ctx: Ctx, actor: CurrentActor, case_id: str, attachment_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
+) -> FileResponse:
     path, meta = attachments.open_attachment(ctx, actor, case_id, attachment_id)
     return FileResponse(path, media_type=meta.content_type, filename=meta.filename)
