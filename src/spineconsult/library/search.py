@@ -79,8 +79,7 @@ def search(
     warm_pending(session, index)
     allowed = index.mask(procedure, topic)
     text_scores = _text_scores(session, index, query, allowed)
-    cosines = index.live() @ _query_vector(" ".join(words(query.text)))
-    scores = _blend(index, cosines, text_scores, allowed)
+    scores = _blend(index, _query_vector(" ".join(words(query.text))), text_scores, allowed)
     best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
     return _hits(session, index, best, query)
 
@@ -97,16 +96,19 @@ def _text_scores(
 
 def _blend(
     index: vectors.VectorIndex,
-    cosines: vectors.FloatArray,
+    vector: vectors.FloatArray,
     text_scores: dict[int, float],
     allowed: vectors.BoolArray,
 ) -> dict[int, float]:
-    usable = np.where(allowed & index.has_vector[: index.size], cosines, -1.0)
-    take = min(CANDIDATES, usable.shape[0])
-    rows = np.argpartition(-usable, take - 1)[:take] if take else np.array([], dtype=int)
-    scores = {int(r): WEIGHT_MEANING * float(usable[r]) for r in rows if usable[r] >= MIN_COSINE_ALONE}
-    for row, text_score in text_scores.items():
-        scores[row] = WEIGHT_MEANING * max(float(usable[row]), 0.0) + WEIGHT_TEXT * text_score
+    rows, cosines = index.nearest(vector, allowed, CANDIDATES)
+    scores = {
+        int(r): WEIGHT_MEANING * float(c) for r, c in zip(rows, cosines, strict=True) if c >= MIN_COSINE_ALONE
+    }
+    text_rows = list(text_scores)
+    text_cosines = index.matrix[text_rows] @ vector if text_rows else np.zeros(0, dtype=np.float32)
+    for row, cosine in zip(text_rows, text_cosines, strict=True):
+        meaning = max(float(cosine), 0.0) if index.has_vector[row] else 0.0
+        scores[row] = WEIGHT_MEANING * meaning + WEIGHT_TEXT * text_scores[row]
     return scores
 
 
@@ -126,22 +128,15 @@ def _hits(
         meta = index.metas[row]
         entry = entries.get(meta.id) if meta else None
         if entry is not None:
-            text = _snippet_source(entry, stems, phrases)
-            hits.append(
-                SearchHit(
-                    entry.slug,
-                    entry.title,
-                    snippet(text, stems, phrases),
-                    entry.published_at,
-                    round(score, 4),
-                )
-            )
+            excerpt = _best_snippet(entry, stems, phrases)
+            hits.append(SearchHit(entry.slug, entry.title, excerpt, entry.published_at, round(score, 4)))
     return hits
 
 
-def _snippet_source(entry: LibraryEntry, stems: frozenset[str], phrases: list[tuple[str, ...]]) -> str:
-    """The question if it holds a match, else the answer if that does, else the question."""
-    for text in (entry.question, entry.answer):
-        if text and "<mark>" in snippet(text[:4000], stems, phrases):
-            return text
-    return entry.question or entry.answer
+def _best_snippet(entry: LibraryEntry, stems: frozenset[str], phrases: list[tuple[str, ...]]) -> str:
+    """From the question if it holds a match, else from the answer if that does, else the question."""
+    first = snippet(entry.question or entry.answer, stems, phrases)
+    if "<mark>" in first or not entry.answer:
+        return first
+    second = snippet(entry.answer, stems, phrases)
+    return second if "<mark>" in second else first
