@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from spineconsult import __version__
+from spineconsult.engine.cli import assess_cmd, demo_cmd
 from spineconsult.library.cli import library_app, reindex_cmd
 
 app = typer.Typer(
@@ -13,6 +14,9 @@ app = typer.Typer(
     add_completion=False,
 )
 
+
+app.command("assess")(assess_cmd)
+app.command("demo")(demo_cmd)
 app.add_typer(library_app, name="library")
 app.command("reindex")(reindex_cmd)
 
@@ -25,3 +29,7 @@ def version() -> None:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()
