@@ -9,6 +9,7 @@ worker, the CLI) shows up as a newer version and the index is reloaded from the 
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,6 +56,7 @@ class VectorIndex:
     unsaved: set[int] = field(default_factory=set)  # rows embedded in memory only (see warm_pending)
     basis: FloatArray | None = None  # (384, 64) projection for the coarse scan, once large enough
     coarse: FloatArray = field(default_factory=lambda: np.zeros((0, COARSE_DIMENSION), dtype=np.float32))
+    document_frequency: Counter[str] = field(default_factory=Counter)  # stem -> entries using it
     metas: list[Meta | None] = field(default_factory=list)  # None: row of a deleted entry
     row_of_id: dict[int, int] = field(default_factory=dict)
     row_of_slug: dict[str, int] = field(default_factory=dict)
@@ -82,9 +84,12 @@ class VectorIndex:
             self.metas.append(meta)
         else:
             old = self.metas[row]
-            if old is not None and old.slug != meta.slug:
-                self.row_of_slug.pop(old.slug, None)
+            if old is not None:
+                self.document_frequency.subtract(old.stems)
+                if old.slug != meta.slug:
+                    self.row_of_slug.pop(old.slug, None)
             self.metas[row] = meta
+        self.document_frequency.update(meta.stems)
         self.row_of_id[meta.id] = row
         self.row_of_slug[meta.slug] = row
         self.alive[row] = True
@@ -108,6 +113,7 @@ class VectorIndex:
         meta = self.metas[row]
         if meta is not None:
             self.row_of_slug.pop(meta.slug, None)
+            self.document_frequency.subtract(meta.stems)
         self.metas[row] = None
         self.alive[row] = False
         self.masks.clear()
@@ -132,7 +138,7 @@ class VectorIndex:
 
     def pending_rows(self) -> list[int]:
         """Rows with no vector at all."""
-        return [row for row in range(self.size) if self.metas[row] is not None and not self.has_vector[row]]
+        return [int(r) for r in np.flatnonzero(self.alive[: self.size] & ~self.has_vector[: self.size])]
 
     def unstored_rows(self) -> list[int]:
         """Rows whose vector is not in the database yet (pending, or warmed in memory only)."""
