@@ -31,7 +31,7 @@ CANDIDATES = 200
 # of entries ("pain", "after") that costs 100+ ms at 100,000 entries and says little. Terms are taken
 # rarest first while the entries they reach (title and question words) stay within this budget; the
 # rest count through word overlap with the candidates found by meaning.
-FULLTEXT_BUDGET = 4000
+FULLTEXT_BUDGET = 1500
 WEIGHT_MEANING = 0.6
 WEIGHT_TEXT = 0.4
 MIN_COSINE_ALONE = 0.3
@@ -94,10 +94,14 @@ def search(
 def selective_phrases(index: vectors.VectorIndex, phrases: list[list[str]]) -> list[list[str]]:
     """The query's rarer phrases, rarest first, within FULLTEXT_BUDGET entries reached."""
     df = index.document_frequency
-    ranked = sorted(phrases, key=lambda p: min(df.get(stem(w), 0) for w in p))
+
+    def reach(phrase: list[str]) -> int:
+        # stopwords are not counted in the index (they are everywhere): never worth a full-text pass
+        return min(index.size if w in STOPWORDS else df.get(stem(w), 0) for w in phrase)
+
     kept, reached = [], 0
-    for phrase in ranked:
-        reached += min(df.get(stem(w), 0) for w in phrase)
+    for phrase in sorted(phrases, key=reach):
+        reached += reach(phrase)
         if reached > FULLTEXT_BUDGET:
             break
         kept.append(phrase)
@@ -107,7 +111,7 @@ def selective_phrases(index: vectors.VectorIndex, phrases: list[list[str]]) -> l
 def _text_scores(
     session: Session, index: vectors.VectorIndex, query: Query, allowed: vectors.BoolArray
 ) -> dict[int, float]:
-    found = fulltext.candidates(session, selective_phrases(index, query.phrases), CANDIDATES * 4)
+    found = fulltext.candidates(session, selective_phrases(index, query.phrases), CANDIDATES * 2)
     rows = [(index.row_of_id[i], s) for i, s in found if i in index.row_of_id]
     rows = [(r, s) for r, s in rows if allowed[r]][:CANDIDATES]
     top = max((s for _, s in rows), default=0.0)
