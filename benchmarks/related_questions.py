@@ -169,26 +169,45 @@ def best_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
     return float(candidates[int(np.argmax(accuracy))])
 
 
-def classification(pairs: list[Pair], features: np.ndarray) -> None:
-    labels = np.array([p.same for p in pairs])
-    groups = np.array([p.q1 for p in pairs])
-    cosine_hits, model_hits = 0, 0
+# Features 1 (hub-corrected cosine) and 10, 11 (rank of each question among the other's neighbours)
+# depend on the rest of the library. On this data set they are very strong because each patient
+# question's paraphrase and look-alike both sit in the library and compete for its nearest places;
+# the "pair only" model leaves them out and shows what the two texts alone support.
+NEIGHBOURHOOD_FEATURES = (1, 10, 11)
+
+
+def cross_validated(features: np.ndarray, labels: np.ndarray, groups: np.ndarray) -> float:
+    hits = 0
     for train, test in GroupKFold(n_splits=5).split(features, labels, groups):
-        threshold = best_threshold(features[train, 0], labels[train])
-        cosine_hits += int(np.sum((features[test, 0] >= threshold) == labels[test]))
         model = HistGradientBoostingClassifier(
             max_iter=200, learning_rate=0.05, max_leaf_nodes=15, random_state=0
         )
         model.fit(features[train], labels[train])
-        model_hits += int(np.sum(model.predict(features[test]) == labels[test]))
+        hits += int(np.sum(model.predict(features[test]) == labels[test]))
+    return hits / len(labels)
+
+
+def classification(pairs: list[Pair], features: np.ndarray) -> None:
+    labels = np.array([p.same for p in pairs])
+    groups = np.array([p.q1 for p in pairs])
+    cosine_hits = 0
+    for train, test in GroupKFold(n_splits=5).split(features, labels, groups):
+        threshold = best_threshold(features[train, 0], labels[train])
+        cosine_hits += int(np.sum((features[test, 0] >= threshold) == labels[test]))
     n = len(pairs)
+    pair_only = [i for i in range(features.shape[1]) if i not in NEIGHBOURHOOD_FEATURES]
     print(f"pair classification, 5-fold CV grouped by question_1 ({n} pairs):")
     print(f"  cosine alone, threshold chosen on the training folds: {cosine_hits / n:.3f}")
+    optimistic = np.mean((features[:, 0] >= best_threshold(features[:, 0], labels)) == labels)
+    print(f"  cosine alone, best threshold on all pairs (optimistic): {optimistic:.3f}")
     print(
-        f"  cosine alone, best threshold on all pairs (optimistic): "
-        f"{np.mean((features[:, 0] >= best_threshold(features[:, 0], labels)) == labels):.3f}"
+        f"  gradient boosting, {len(pair_only)} pair-only features: "
+        f"{cross_validated(features[:, pair_only], labels, groups):.3f}"
     )
-    print(f"  gradient boosting over {features.shape[1]} pair features: {model_hits / n:.3f}")
+    print(
+        f"  gradient boosting, + {len(NEIGHBOURHOOD_FEATURES)} library-neighbourhood features: "
+        f"{cross_validated(features, labels, groups):.3f}"
+    )
 
 
 def main() -> None:

@@ -64,3 +64,14 @@ def test_reindex_rebuilds_everything(corpus):
     entry = corpus.query(LibraryEntry).filter_by(slug="tingling-after-hemilaminectomy").one()
     assert "paresthesia" in entry.concepts.split() and entry.embedding is not None
     assert slugs(corpus, "pins and needles")[0] == "tingling-after-hemilaminectomy"
+
+
+def test_the_coarse_scan_of_large_libraries_keeps_the_ranking(corpus, monkeypatch):
+    from spineconsult.library import vectors
+
+    exact = [h.slug for h in related(corpus, "tingling-after-hemilaminectomy", k=3)]
+    monkeypatch.setattr(vectors, "COARSE_FROM", 4)
+    vectors.forget(corpus)
+    assert [h.slug for h in related(corpus, "tingling-after-hemilaminectomy", k=3)] == exact
+    assert vectors.get_index(corpus).basis is not None
+    assert slugs(corpus, "pins and needles")[0] == "tingling-after-hemilaminectomy"

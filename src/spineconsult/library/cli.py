@@ -130,3 +130,15 @@ def reindex_cmd() -> None:
         count = reindex(session)
         session.commit()
     typer.echo(f"reindexed {count} library entries")
+
+
+@library_app.command("evidence")
+def evidence_cmd() -> None:
+    """Publish (or refresh) the evidence pages generated from the knowledge pack."""
+    from spineconsult.library.evidence_pages import publish_evidence_pages
+
+    with library_session() as session:
+        published, removed = publish_evidence_pages(session)
+        embedded = embed_pending(session)
+        session.commit()
+    typer.echo(f"published {published} evidence pages ({embedded} embedded), removed {removed}")

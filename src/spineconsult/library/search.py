@@ -24,12 +24,18 @@ from spineconsult.library.index import warm_pending
 from spineconsult.library.models import LibraryEntry
 from spineconsult.library.snippets import snippet
 from spineconsult.library.synonyms import lexicon, phrase_key
-from spineconsult.library.text import MAX_QUERY_CHARS, STOPWORDS, stem, words
+from spineconsult.library.text import MAX_QUERY_CHARS, STOPWORDS, content_stems, stem
 
 CANDIDATES = 200
+# Full-text ranking must score every entry matching any term: for words found in tens of thousands
+# of entries ("pain", "after") that costs 100+ ms at 100,000 entries and says little. Terms are taken
+# rarest first while the entries they reach (title and question words) stay within this budget; the
+# rest count through word overlap with the candidates found by meaning.
+FULLTEXT_BUDGET = 1500
 WEIGHT_MEANING = 0.6
 WEIGHT_TEXT = 0.4
 MIN_COSINE_ALONE = 0.3
+MAX_EMBEDDED_QUERY_CHARS = 400  # ~100 tokens: the meaning of a query is in its start; keeps p95 low
 
 
 @dataclass(frozen=True)
@@ -79,34 +85,66 @@ def search(
     warm_pending(session, index)
     allowed = index.mask(procedure, topic)
     text_scores = _text_scores(session, index, query, allowed)
-    cosines = index.live() @ _query_vector(" ".join(words(query.text)))
-    scores = _blend(index, cosines, text_scores, allowed)
+    vector = _query_vector(query.text[:MAX_EMBEDDED_QUERY_CHARS].strip())
+    scores = _blend(index, vector, text_scores, allowed, frozenset(content_stems(query.text)))
     best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
     return _hits(session, index, best, query)
+
+
+def selective_phrases(index: vectors.VectorIndex, phrases: list[list[str]]) -> list[list[str]]:
+    """The query's rarer phrases, rarest first, within FULLTEXT_BUDGET entries reached."""
+    df = index.document_frequency
+
+    def reach(phrase: list[str]) -> int:
+        # stopwords are not counted in the index (they are everywhere): never worth a full-text pass
+        return min(index.size if w in STOPWORDS else df.get(stem(w), 0) for w in phrase)
+
+    kept, reached = [], 0
+    for phrase in sorted(phrases, key=reach):
+        reached += reach(phrase)
+        if reached > FULLTEXT_BUDGET:
+            break
+        kept.append(phrase)
+    return kept
 
 
 def _text_scores(
     session: Session, index: vectors.VectorIndex, query: Query, allowed: vectors.BoolArray
 ) -> dict[int, float]:
-    found = fulltext.candidates(session, query.phrases, CANDIDATES * 4)
+    found = fulltext.candidates(session, selective_phrases(index, query.phrases), CANDIDATES * 2)
     rows = [(index.row_of_id[i], s) for i, s in found if i in index.row_of_id]
     rows = [(r, s) for r, s in rows if allowed[r]][:CANDIDATES]
     top = max((s for _, s in rows), default=0.0)
     return {r: s / top for r, s in rows} if top > 0 else {r: 0.0 for r, _ in rows}
 
 
+def _overlap(index: vectors.VectorIndex, row: int, query_stems: frozenset[str]) -> float:
+    """Share of the query's content words in the entry's title and question, at half weight."""
+    meta = index.metas[row]
+    if meta is None or not query_stems:
+        return 0.0
+    return 0.5 * len(query_stems & meta.stems) / len(query_stems)
+
+
 def _blend(
     index: vectors.VectorIndex,
-    cosines: vectors.FloatArray,
+    vector: vectors.FloatArray,
     text_scores: dict[int, float],
     allowed: vectors.BoolArray,
+    query_stems: frozenset[str],
 ) -> dict[int, float]:
-    usable = np.where(allowed & index.has_vector[: index.size], cosines, -1.0)
-    take = min(CANDIDATES, usable.shape[0])
-    rows = np.argpartition(-usable, take - 1)[:take] if take else np.array([], dtype=int)
-    scores = {int(r): WEIGHT_MEANING * float(usable[r]) for r in rows if usable[r] >= MIN_COSINE_ALONE}
-    for row, text_score in text_scores.items():
-        scores[row] = WEIGHT_MEANING * max(float(usable[row]), 0.0) + WEIGHT_TEXT * text_score
+    rows, cosines = index.nearest(vector, allowed, CANDIDATES)
+    scores = {
+        int(r): WEIGHT_MEANING * float(c) + WEIGHT_TEXT * _overlap(index, int(r), query_stems)
+        for r, c in zip(rows, cosines, strict=True)
+        if c >= MIN_COSINE_ALONE
+    }
+    text_rows = list(text_scores)
+    text_cosines = index.matrix[text_rows] @ vector if text_rows else np.zeros(0, dtype=np.float32)
+    for row, cosine in zip(text_rows, text_cosines, strict=True):
+        meaning = max(float(cosine), 0.0) if index.has_vector[row] else 0.0
+        text_score = max(text_scores[row], _overlap(index, row, query_stems))
+        scores[row] = WEIGHT_MEANING * meaning + WEIGHT_TEXT * text_score
     return scores
 
 
@@ -126,22 +164,15 @@ def _hits(
         meta = index.metas[row]
         entry = entries.get(meta.id) if meta else None
         if entry is not None:
-            text = _snippet_source(entry, stems, phrases)
-            hits.append(
-                SearchHit(
-                    entry.slug,
-                    entry.title,
-                    snippet(text, stems, phrases),
-                    entry.published_at,
-                    round(score, 4),
-                )
-            )
+            excerpt = _best_snippet(entry, stems, phrases)
+            hits.append(SearchHit(entry.slug, entry.title, excerpt, entry.published_at, round(score, 4)))
     return hits
 
 
-def _snippet_source(entry: LibraryEntry, stems: frozenset[str], phrases: list[tuple[str, ...]]) -> str:
-    """The question if it holds a match, else the answer if that does, else the question."""
-    for text in (entry.question, entry.answer):
-        if text and "<mark>" in snippet(text[:4000], stems, phrases):
-            return text
-    return entry.question or entry.answer
+def _best_snippet(entry: LibraryEntry, stems: frozenset[str], phrases: list[tuple[str, ...]]) -> str:
+    """From the question if it holds a match, else from the answer if that does, else the question."""
+    first = snippet(entry.question or entry.answer, stems, phrases)
+    if "<mark>" in first or not entry.answer:
+        return first
+    second = snippet(entry.answer, stems, phrases)
+    return second if "<mark>" in second else first

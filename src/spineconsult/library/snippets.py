@@ -8,12 +8,19 @@ import re
 from spineconsult.library.text import fold, stem
 
 SNIPPET_CHARS = 220
+MAX_SCAN = 20_000  # look for matches in the first 20,000 characters of a long answer
+
+
+def _fold_word(word: str) -> str:
+    return word.lower() if word.isascii() else fold(word)
+
+
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def _matches(text: str, stems: frozenset[str], phrases: list[tuple[str, ...]]) -> list[tuple[int, int]]:
     """Character spans of words whose stem is wanted, and of whole multi-word phrases."""
-    tokens = [(m.start(), m.end(), stem(fold(m.group()))) for m in _TOKEN.finditer(text)]
+    tokens = [(m.start(), m.end(), stem(_fold_word(m.group()))) for m in _TOKEN.finditer(text[:MAX_SCAN])]
     spans = [(s, e) for s, e, st in tokens if st in stems]
     for phrase in phrases:
         size = len(phrase)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 MAX_QUERY_CHARS = 2000  # longer queries are cut: the first 2,000 characters carry the intent
 
@@ -28,6 +29,8 @@ NEGATIONS = frozenset(
 
 def fold(text: str) -> str:
     """Lowercase, strip accents, unify apostrophes: 'Paresthésia’s' -> "paresthesia's"."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text[: MAX_QUERY_CHARS * 50])
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.lower().replace("’", "'")
@@ -38,6 +41,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A deliberately light English stemmer: plural and common verb endings only.
 

@@ -9,6 +9,7 @@ worker, the CLI) shows up as a newer version and the index is reloaded from the 
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +23,14 @@ from spineconsult.library.text import content_stems
 
 FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.intp]
+
+# Above this many entries a nearest-neighbour scan first runs over 64-dimensional projections (the
+# top principal directions of the stored vectors: a 6x smaller matrix, so 6x less memory traffic),
+# then re-scores the best 4n candidates exactly. Below it, the exact scan is already fast.
+COARSE_FROM = 20_000
+COARSE_DIMENSION = 64
+COARSE_OVERFETCH = 4
 
 
 @dataclass
@@ -45,6 +54,9 @@ class VectorIndex:
     alive: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     masks: dict[tuple[str | None, str | None], BoolArray] = field(default_factory=dict)
     unsaved: set[int] = field(default_factory=set)  # rows embedded in memory only (see warm_pending)
+    basis: FloatArray | None = None  # (384, 64) projection for the coarse scan, once large enough
+    coarse: FloatArray = field(default_factory=lambda: np.zeros((0, COARSE_DIMENSION), dtype=np.float32))
+    document_frequency: Counter[str] = field(default_factory=Counter)  # stem -> entries using it
     metas: list[Meta | None] = field(default_factory=list)  # None: row of a deleted entry
     row_of_id: dict[int, int] = field(default_factory=dict)
     row_of_slug: dict[str, int] = field(default_factory=dict)
@@ -58,7 +70,9 @@ class VectorIndex:
         has[: self.size] = self.has_vector[: self.size]
         alive = np.zeros(capacity, dtype=bool)
         alive[: self.size] = self.alive[: self.size]
-        self.matrix, self.has_vector, self.alive = matrix, has, alive
+        coarse = np.zeros((capacity, COARSE_DIMENSION), dtype=np.float32)
+        coarse[: self.size] = self.coarse[: self.size]
+        self.matrix, self.has_vector, self.alive, self.coarse = matrix, has, alive, coarse
 
     def put(self, meta: Meta, vector: FloatArray | None) -> None:
         """Add or replace an entry; a missing vector marks it pending."""
@@ -70,9 +84,12 @@ class VectorIndex:
             self.metas.append(meta)
         else:
             old = self.metas[row]
-            if old is not None and old.slug != meta.slug:
-                self.row_of_slug.pop(old.slug, None)
+            if old is not None:
+                self.document_frequency.subtract(old.stems)
+                if old.slug != meta.slug:
+                    self.row_of_slug.pop(old.slug, None)
             self.metas[row] = meta
+        self.document_frequency.update(meta.stems)
         self.row_of_id[meta.id] = row
         self.row_of_slug[meta.slug] = row
         self.alive[row] = True
@@ -86,6 +103,8 @@ class VectorIndex:
             self.unsaved.add(row)
         self.has_vector[row] = vector is not None
         self.matrix[row] = 0.0 if vector is None else vector
+        if self.basis is not None:
+            self.coarse[row] = 0.0 if vector is None else vector @ self.basis
 
     def remove(self, entry_id: int) -> None:
         row = self.row_of_id.pop(entry_id, None)
@@ -94,6 +113,7 @@ class VectorIndex:
         meta = self.metas[row]
         if meta is not None:
             self.row_of_slug.pop(meta.slug, None)
+            self.document_frequency.subtract(meta.stems)
         self.metas[row] = None
         self.alive[row] = False
         self.masks.clear()
@@ -118,7 +138,7 @@ class VectorIndex:
 
     def pending_rows(self) -> list[int]:
         """Rows with no vector at all."""
-        return [row for row in range(self.size) if self.metas[row] is not None and not self.has_vector[row]]
+        return [int(r) for r in np.flatnonzero(self.alive[: self.size] & ~self.has_vector[: self.size])]
 
     def unstored_rows(self) -> list[int]:
         """Rows whose vector is not in the database yet (pending, or warmed in memory only)."""
@@ -126,6 +146,44 @@ class VectorIndex:
 
     def live(self) -> FloatArray:
         return self.matrix[: self.size]
+
+    def searchable(self) -> BoolArray:
+        return self.alive[: self.size] & self.has_vector[: self.size]
+
+    def nearest(self, vector: FloatArray, allowed: BoolArray, n: int) -> tuple[IntArray, FloatArray]:
+        """Rows of the n best cosines among `allowed` rows (best first), with their exact cosines."""
+        usable = allowed & self.searchable()
+        count = int(usable.sum())
+        if count == 0 or n <= 0:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
+        if self.basis is None and self.size >= COARSE_FROM:
+            self._build_coarse()
+        if self.basis is None:
+            return _top(np.where(usable, self.live() @ vector, -np.inf), min(n, count))
+        rough = np.where(usable, self.coarse[: self.size] @ (vector @ self.basis), -np.inf)
+        shortlist = np.argpartition(-rough, min(n * COARSE_OVERFETCH, count) - 1)[
+            : min(n * COARSE_OVERFETCH, count)
+        ]
+        exact = self.matrix[shortlist] @ vector
+        order = np.argsort(-exact)[:n]
+        return shortlist[order], exact[order]
+
+    def _build_coarse(self) -> None:
+        """Principal directions of (a sample of) the stored vectors, and every vector projected."""
+        rows = np.flatnonzero(self.searchable())
+        sample = self.matrix[rows[:: max(1, len(rows) // 20_000)]]
+        _, _, vt = np.linalg.svd(sample, full_matrices=False)
+        basis = np.zeros((DIMENSION, COARSE_DIMENSION), dtype=np.float32)
+        directions = vt[:COARSE_DIMENSION]  # fewer than 64 when the sample is tiny (tests)
+        basis[:, : directions.shape[0]] = directions.T
+        self.basis = basis
+        self.coarse[: self.size] = self.matrix[: self.size] @ self.basis
+
+
+def _top(scores: FloatArray, n: int) -> tuple[IntArray, FloatArray]:
+    best = np.argpartition(-scores, n - 1)[:n]
+    best = best[np.argsort(-scores[best])]
+    return best, scores[best]
 
 
 def meta_of(entry: LibraryEntry) -> Meta:
