@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 
 from spineconsult.consult.context import ServiceContext
 from spineconsult.consult.queue import check_service_levels
+from spineconsult.library.evidence_pages import publish_evidence_pages
+from spineconsult.store.db import transaction
 from spineconsult.store.models import Case
 
 from .conftest import PASSWORD, PERSONAS, csrf_of, log_in
@@ -429,3 +431,16 @@ def test_queue_marks_breaches_and_the_operator_sees_them(
     switch(client, "operator")
     operator = client.get("/operator").text
     assert 'id="breaches"' in operator and "No breaches recorded." not in operator
+
+
+def test_evidence_pages_are_found_and_shown(client: TestClient, page_ctx: ServiceContext) -> None:
+    with transaction(page_ctx.sessions) as session:
+        publish_evidence_pages(session)
+    found = client.get("/library", params={"q": "spinal cord stimulation"})
+    assert 'href="/library/evidence-spinal-cord-stimulation"' in found.text
+    page = client.get("/library/evidence-spinal-cord-stimulation")
+    assert page.status_code == 200
+    assert (
+        "what the studies show" in page.text and "Certainty" in page.text and "Related questions" in page.text
+    )
+    assert client.get("/library/evidence-no-such-treatment").status_code == 404

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from spineconsult import library
 from spineconsult.consult.context import ServiceContext
+from spineconsult.consult.errors import NotFound
 from spineconsult.consult.publication import get_published
 from spineconsult.consult.schemas import SECTION_TITLES, PublishedItem
 from spineconsult.library.models import LibraryEntry
@@ -25,13 +27,28 @@ from spineconsult.store.db import transaction
 from spineconsult.store.models import Case, Publication
 
 RELATED_K = 5
+EVIDENCE_KIND = "evidence"  # spineconsult.library.evidence_pages.KIND
 TOPICS_PER_ANSWER = 2
 
 
 @dataclass(frozen=True)
+class EvidencePage:
+    """A page the library generated from the knowledge pack (a treatment and its studies, a condition)."""
+
+    slug: str
+    title: str
+    question: str
+    paragraphs: list[str]
+    published_at: datetime
+
+
+@dataclass(frozen=True)
 class PublishedPage:
-    item: PublishedItem
+    """A published answer (`item`) or an evidence page (`evidence`), with its related questions."""
+
+    item: PublishedItem | None
     related: list[library.RelatedHit]
+    evidence: EvidencePage | None = None
 
 
 @dataclass(frozen=True)
@@ -75,11 +92,24 @@ def _opening(text: str, width: int = 220) -> str:
 
 
 def read_published(ctx: ServiceContext, slug: str) -> PublishedPage:
-    """One published answer (NotFound when unknown or withdrawn) with its related questions."""
-    item = get_published(ctx, slug)
+    """One published answer or evidence page (NotFound when unknown or withdrawn), with related questions."""
+    try:
+        item: PublishedItem | None = get_published(ctx, slug)
+    except NotFound:
+        item = None
     with transaction(ctx.sessions) as session:
+        evidence = None if item else evidence_page(session, slug)
         sync_index(session)
-        return PublishedPage(item, library.related(session, slug, k=RELATED_K))
+        return PublishedPage(item, library.related(session, slug, k=RELATED_K), evidence)
+
+
+def evidence_page(session: Session, slug: str) -> EvidencePage:
+    query = select(LibraryEntry).where(LibraryEntry.slug == slug, LibraryEntry.kind == EVIDENCE_KIND)
+    entry = session.scalar(query)
+    if entry is None:
+        raise NotFound(f"no published item {slug}")
+    paragraphs = [p.strip() for p in entry.answer.split("\n\n") if p.strip()]
+    return EvidencePage(entry.slug, entry.title, entry.question, paragraphs, entry.published_at)
 
 
 def sync_index(session: Session) -> int:

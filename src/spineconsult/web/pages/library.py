@@ -38,6 +38,8 @@ def library(q: str = "", procedure: str = "", topic: str = "", p: Page = Depends
 @router.get("/library/{slug}")
 def qa_page(slug: str, p: Page = Depends(page)) -> Response:
     found = read_published(p.ctx, slug)
+    if found.evidence is not None:
+        return render(p, "pages/evidence.html", page=found.evidence, related=found.related)
     return render(p, "pages/qa.html", qa=found.item, related=found.related)
 
 
