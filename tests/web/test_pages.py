@@ -296,6 +296,8 @@ def test_the_flow_without_a_browser(client: TestClient) -> None:
         headers={"HX-Request": "true", "X-CSRF-Token": csrf_of(qa.text)},
     )
     assert vote.status_code == 200 and "Thank you" in vote.text and "<html" not in vote.text
+    log_in(client, "patient")
+    assert f'href="/library/{slug}"' in client.get(f"/cases/{case_id}").text
 
 
 def test_attachment_download_for_the_owner_only(client: TestClient) -> None:
