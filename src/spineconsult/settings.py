@@ -19,6 +19,36 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, description="SQLAlchemy URL; default a SQLite file in data_dir")
     secret_key: str = Field(INSECURE_DEV_SECRET, description="signs sessions and tokens")
 
+    # consultation service
+    service_level_hours: float = Field(4.0, gt=0, description="default answer time guaranteed to a case")
+    plan_service_levels: dict[str, float] = Field(
+        default_factory=lambda: {"standard": 4.0}, description="service level hours per plan name"
+    )
+    escalation_fraction: float = Field(
+        0.75, gt=0, lt=1, description="share of the time after which operators hear"
+    )
+    max_attachment_bytes: int = Field(50 * 1024 * 1024, gt=0, description="largest accepted upload, per file")
+    rereview_interval_days: int = Field(365, gt=0, description="published answers fall due for re-review")
+    token_cache_seconds: float = Field(5.0, ge=0, description="per-process cache of verified tokens")
+    token_lifetime_minutes: int = Field(60, gt=0, description="lifetime of an API bearer token")
+    login_max_failures: int = Field(5, gt=0, description="failed logins allowed per e-mail within the window")
+    login_window_seconds: int = Field(300, gt=0, description="window of the login rate limit")
+    argon2_time_cost: int = Field(3, ge=1)
+    argon2_memory_kib: int = Field(65536, ge=8)
+    argon2_parallelism: int = Field(1, ge=1)
+    worker_interval_seconds: float = Field(30.0, gt=0, description="how often the in-process worker runs")
+    page_cache_seconds: float = Field(5.0, ge=0, description="seconds a published page is cached")
+    public_base_url: str = Field("http://127.0.0.1:8000", description="links in e-mails")
+
+    # e-mail (no SMTP host: messages stay in the outbox and are logged)
+    smtp_host: str | None = Field(None, description="SMTP server; unset disables delivery")
+    smtp_port: int = Field(25, gt=0)
+    smtp_sender: str = Field("spineconsult@localhost")
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = Field(10.0, gt=0)
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.environment == "production" and self.secret_key == INSECURE_DEV_SECRET:
@@ -30,6 +60,14 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'spineconsult.sqlite3').resolve()}"
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.data_dir / "attachments"
+
+    def service_level_for(self, plan: str) -> float:
+        """Hours guaranteed for a plan; unknown plans get the default service level."""
+        return self.plan_service_levels.get(plan, self.service_level_hours)
 
 
 @lru_cache(maxsize=1)

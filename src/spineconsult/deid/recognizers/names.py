@@ -1,0 +1,250 @@
+"""Person names from gazetteers (philter-lite's name lists) and the words around them.
+
+A token is a *strong* name when it is in a name list and not an ordinary or clinical word
+(healey, rizzo); a *weak* name when it is also an ordinary word (mary, moore, will). Strong names are
+masked wherever they stand; weak names and unknown words need a cue: a title (Dr., Mrs), a relation
+(son, wife), a verb that points at a person (per, paged, spoke with) or a word after (aware, notified),
+or a neighbouring name (Mary Healey).
+"""
+
+from __future__ import annotations
+
+from spineconsult.deid.lexicon import Lexicon, lexicon
+from spineconsult.deid.models import Span
+from spineconsult.deid.tokens import Token
+
+# Ordinary words that are also first names and too often plain words next to a cue ("to will", "and may").
+_WEAK_BLOCK = frozenset(
+    [
+        "day",
+        "law",
+        "guard",
+        "low",
+        "clear",
+        "good",
+        "case",
+        "foot",
+        "strong",
+        "will",
+        "may",
+        "can",
+        "mark",
+        "bill",
+        "art",
+        "pat",
+        "grant",
+        "hope",
+        "faith",
+        "joy",
+        "chase",
+        "frank",
+        "drew",
+        "gene",
+        "june",
+        "august",
+        "guy",
+        "jack",
+        "major",
+        "max",
+        "page",
+        "ray",
+        "rob",
+        "sterling",
+        "summer",
+        "wade",
+        "white",
+        "brown",
+        "black",
+        "green",
+        "young",
+        "long",
+        "short",
+        "small",
+        "little",
+        "king",
+        "bell",
+        "hall",
+        "wall",
+        "lane",
+        "park",
+        "stone",
+        "wood",
+        "hill",
+        "rich",
+        "don",
+        "ed",
+        "sue",
+        "carol",
+        "dawn",
+        "eve",
+        "fern",
+        "gay",
+        "iris",
+        "ivy",
+        "lily",
+        "rose",
+        "ruby",
+        "sandy",
+        "star",
+        "sunny",
+        "sky",
+        "storm",
+        "rock",
+        "cliff",
+        "dale",
+        "glen",
+        "heath",
+        "rusty",
+        "buck",
+        "christian",
+        "les",
+        "lou",
+        "mac",
+        "mae",
+        "tom",
+        "ward",
+        "miles",
+        "amber",
+        "pearl",
+        "crystal",
+        "penny",
+        "honey",
+        "early",
+        "best",
+        "love",
+        "noble",
+        "gross",
+        "fine",
+        "hardy",
+        "moody",
+        "hale",
+    ]
+)
+_SHORT_NAME = 3
+_GAP_MAX = 3  # characters between two tokens that still count as neighbours ("Dr. J. Smith", "Smith, John")
+
+
+def _kind(tok: Token, lex: Lexicon) -> str:
+    w = tok.lower
+    if len(w) < 2:
+        return "letter"
+    if not lex.is_common(w):
+        if not lex.is_name_word(w):
+            return "unknown"
+        # two- and three-letter list entries (rl, ami, eff) are more often abbreviations: need a cue
+        return "strong" if len(w) > _SHORT_NAME else "weak"
+    return "weak" if w in lex.usual_names else "common"
+
+
+def _initial(text: str, tok: Token) -> bool:
+    return len(tok.text) == 1 and tok.text.isupper() and text[tok.end : tok.end + 1] == "."
+
+
+def _adjacent(text: str, a: Token, b: Token) -> bool:
+    gap = text[a.end : b.start]
+    return len(gap) <= _GAP_MAX and "\n" not in gap and all(c in " .,'-" for c in gap)
+
+
+def _title_target(text: str, tok: Token, kind: str) -> bool:
+    return kind in ("strong", "weak", "unknown") or (kind == "letter" and _initial(text, tok))
+
+
+def _plausible_unknown(tok: Token, lex: Lexicon) -> bool:
+    # an unknown lower-case word is a name only if it is not a misspelling of an ordinary word
+    return tok.is_title or tok.is_upper or (len(tok.lower) >= 4 and not lex.is_misspelt_common(tok.lower))
+
+
+def _relation_target(tok: Token, kind: str, lex: Lexicon) -> bool:
+    if kind == "strong":
+        return True
+    if kind == "weak":
+        return tok.lower not in _WEAK_BLOCK or tok.is_title
+    return kind == "unknown" and _plausible_unknown(tok, lex)
+
+
+def _cue_before(text: str, tokens: list[Token], i: int, words: frozenset[str]) -> bool:
+    return i > 0 and tokens[i - 1].lower in words and _adjacent(text, tokens[i - 1], tokens[i])
+
+
+def _cue_after(text: str, tokens: list[Token], i: int, words: frozenset[str]) -> bool:
+    return i + 1 < len(tokens) and tokens[i + 1].lower in words and _adjacent(text, tokens[i], tokens[i + 1])
+
+
+def _person_cue(text: str, tokens: list[Token], i: int, cues: dict[str, frozenset[str]]) -> bool:
+    if _cue_before(text, tokens, i, cues["before"]) or _cue_after(text, tokens, i, cues["after"]):
+        return True
+    return tokens[i].is_title and (
+        _cue_before(text, tokens, i, cues["before_capitalized"])
+        or _cue_after(text, tokens, i, cues["after_capitalized"])
+    )
+
+
+def _after_title(text: str, tokens: list[Token], i: int, kind: str, cues: dict[str, frozenset[str]]) -> bool:
+    # "Dr." makes any content word a name (Dr. Pica); other titles need a name-like word (Mrs Healey)
+    if _cue_before(text, tokens, i, cues["person_titles"]):
+        return True
+    return _cue_before(text, tokens, i, cues["titles"]) and _title_target(text, tokens[i], kind)
+
+
+def _capitalised_pair(text: str, tokens: list[Token], kinds: list[str], i: int) -> bool:
+    """An unknown capitalised word next to another capitalised unknown or name word (Djevad Šušulić)."""
+    if not tokens[i].is_title:
+        return False
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(tokens) and tokens[j].is_title and kinds[j] in ("unknown", "strong", "weak"):
+            a, b = (tokens[j], tokens[i]) if j < i else (tokens[i], tokens[j])
+            if _adjacent(text, a, b) and text[a.end : b.start] == " ":
+                return True
+    return False
+
+
+def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dict[int, str]:
+    """Tokens that are names on their own or through a cue, with the rule that says so."""
+    cues = lex.cues
+    hits: dict[int, str] = {}
+    for i, tok in enumerate(tokens):
+        kind = kinds[i]
+        if kind == "strong":
+            hits[i] = "name:gazetteer"
+        elif tok.lower in cues["not_after_title"]:
+            continue
+        elif _after_title(text, tokens, i, kind, cues):
+            hits[i] = "name:title"
+        elif _cue_before(text, tokens, i, cues["relations"]) and _relation_target(tok, kind, lex):
+            hits[i] = "name:relation"
+        elif kind == "weak" and tok.lower not in _WEAK_BLOCK and _person_cue(text, tokens, i, cues):
+            hits[i] = "name:cue"
+        elif kind == "unknown" and _capitalised_pair(text, tokens, kinds, i):
+            hits[i] = "name:pair"
+    return hits
+
+
+def _extends(text: str, tok: Token, kind: str, lex: Lexicon) -> bool:
+    if kind in ("strong", "weak"):
+        return tok.lower not in _WEAK_BLOCK or tok.is_title
+    if kind == "unknown":
+        return len(tok.lower) >= 4 and _plausible_unknown(tok, lex)
+    return kind == "letter" and _initial(text, tok)
+
+
+def _grow(text: str, tokens: list[Token], kinds: list[str], hits: dict[int, str], lex: Lexicon) -> None:
+    """Extend names to neighbouring name-like tokens (first + last name, initials)."""
+    frontier = list(hits)
+    while frontier:
+        i = frontier.pop()
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(tokens) and j not in hits and _extends(text, tokens[j], kinds[j], lex):
+                a, b = (tokens[j], tokens[i]) if j < i else (tokens[i], tokens[j])
+                if _adjacent(text, a, b):
+                    hits[j] = hits[i]
+                    frontier.append(j)
+
+
+def find_names(text: str, tokens: list[Token]) -> list[Span]:
+    lex = lexicon()
+    kinds = [_kind(t, lex) for t in tokens]
+    hits = _seed(text, tokens, kinds, lex)
+    _grow(text, tokens, kinds, hits, lex)
+    return [
+        Span(start=tokens[i].start, end=tokens[i].end, type="NAME", rule=rule) for i, rule in hits.items()
+    ]

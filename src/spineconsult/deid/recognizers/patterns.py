@@ -1,0 +1,116 @@
+"""Regular-expression recognizers loaded from `data/patterns.yaml` (rules as data, checked at load)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from spineconsult.deid.models import PhiType, Span
+
+PATTERNS_FILE = Path(__file__).resolve().parents[1] / "data" / "patterns.yaml"
+
+# A "m/d" date is more often a score or a setting after these words (pain 3/10, PEEP 5/5, BP 10/6).
+_MEASURE_BEFORE = re.compile(
+    r"\b(?:pain|score|scale|nrs|vas|rated|rates|bp|sbp|nbp|abp|map|peep|ps|cpap|bipap|ie|i:e|ratio|strength|"
+    r"power|motor|mrc|grade|tv|rr|hr|vent|settings?|fio2?|dose|x|out\s+of|level|gcs|ett|cm|psv|imv|simv|ac|"
+    r"cmv|prvc|on\s+(?:ps|peep|cpap|simv|ac|imv))\W{0,3}$",
+    re.IGNORECASE,
+)
+_MEASURE_AFTER = re.compile(
+    r"^(?:\s*(?:pain|strength|power|scale|score|mmhg|cm|mg|ml|cc)\b|\s?%|/)", re.IGNORECASE
+)
+# Common fractions (1/2 NS, 3/4 strength) unless something says it is a date.
+_FRACTION = re.compile(r"^(?:1/[2-4]|2/3|3/4)$")
+_DATE_CUE_BEFORE = re.compile(
+    r"\b(?:on|since|from|until|till|dated?|of|last|admitted|seen|by)\W{0,3}$", re.IGNORECASE
+)
+_MEASURED_RULES = frozenset(
+    {"date_month_day", "date_numeric_full", "date_numeric_day_first", "date_month_year_numeric"}
+)
+
+
+class PatternRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    type: PhiType
+    regex: str
+    group: int = 0
+    ignore_case: bool = True
+    min_digits: int = 0
+    # cheap pre-checks (speed): run the regex only if the lower-cased text contains one of `requires`
+    # and the text has one of the words in `requires_word`; empty lists mean always run.
+    requires: list[str] = []
+    requires_word: list[str] = []
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: PatternRule
+    regex: re.Pattern[str]
+
+
+def load_rules(path: Path = PATTERNS_FILE) -> list[PatternRule]:
+    """Read and validate the rules file; a broken file names itself and the entry."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(raw, list):
+        raise ValueError(f"{path.name}: expected a list of rules")
+    rules = []
+    for i, entry in enumerate(raw):
+        try:
+            rules.append(PatternRule.model_validate(entry))
+        except ValidationError as exc:
+            raise ValueError(f"{path.name}: rule #{i} ({entry.get('name', '?')}): {exc}") from exc
+    return rules
+
+
+@lru_cache(maxsize=1)
+def compiled_rules() -> tuple[CompiledRule, ...]:
+    out = []
+    for rule in load_rules():
+        flags = re.IGNORECASE if rule.ignore_case else 0
+        out.append(CompiledRule(rule, re.compile(rule.regex, flags)))
+    return tuple(out)
+
+
+def _is_measure(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 16) : start]
+    if _FRACTION.match(text[start:end]) and not _DATE_CUE_BEFORE.search(before):
+        return True
+    return bool(_MEASURE_BEFORE.search(before) or _MEASURE_AFTER.match(text[end : end + 8]))
+
+
+def _keep(rule: PatternRule, text: str, start: int, end: int) -> bool:
+    if rule.name in _MEASURED_RULES and _is_measure(text, start, end):
+        return False
+    return sum(ch.isdigit() for ch in text[start:end]) >= rule.min_digits
+
+
+def _worth_running(rule: PatternRule, lowered: str, words: frozenset[str]) -> bool:
+    if rule.requires and not any(r in lowered for r in rule.requires):
+        return False
+    return not rule.requires_word or not words.isdisjoint(rule.requires_word)
+
+
+def find_patterns(text: str, words: frozenset[str] | None = None) -> list[Span]:
+    """All pattern matches; `words` (the lower-cased word tokens of text) lets rules skip early."""
+    lowered = text.lower()
+    vocabulary = words if words is not None else frozenset(re.findall(r"[a-z]+", lowered))
+    spans = []
+    for compiled in compiled_rules():
+        rule = compiled.rule
+        if not _worth_running(rule, lowered, vocabulary):
+            continue
+        for m in compiled.regex.finditer(text):
+            start, end = m.span(rule.group)
+            if start == end:
+                continue
+            if not _keep(rule, text, start, end):
+                continue
+            spans.append(Span(start=start, end=end, type=rule.type, rule=f"pattern:{rule.name}"))
+    return spans

@@ -1,0 +1,60 @@
+"""The public library: search, one item, helpfulness votes; reviewers' re-review of items."""
+
+from __future__ import annotations
+
+import hashlib
+
+from fastapi import APIRouter, Query, Request, Response
+
+from spineconsult.consult import publication, review
+from spineconsult.consult.schemas import (
+    CaseSummary,
+    LibraryHit,
+    LibraryPage,
+    PublishedItem,
+    ReviewIn,
+    ReviewOut,
+    VoteIn,
+    VoteOut,
+)
+from spineconsult.web.auth import Ctx, CurrentActor, OptionalActor
+
+router = APIRouter(tags=["library"])
+
+
+@router.get("/library")
+def search(ctx: Ctx, q: str = Query("", max_length=500), limit: int = Query(20, ge=1, le=100)) -> LibraryPage:
+    return publication.library_search(ctx, q, limit=limit)
+
+
+@router.get("/library/{slug}", response_model=PublishedItem)
+def item(ctx: Ctx, slug: str) -> Response:
+    # The most read page: serialized straight from the (cached) model, skipping re-validation.
+    return Response(publication.get_published(ctx, slug).model_dump_json(), media_type="application/json")
+
+
+def _voter(request: Request, actor_id: int | None) -> str:
+    """Accounts vote once each; anonymous readers are told apart by a hash of address and browser."""
+    if actor_id is not None:
+        return f"account:{actor_id}"
+    client = f"{request.client.host if request.client else ''}|{request.headers.get('user-agent', '')}"
+    return "anon:" + hashlib.sha256(client.encode()).hexdigest()[:32]
+
+
+@router.post("/library/{slug}/vote")
+def vote(ctx: Ctx, actor: OptionalActor, request: Request, slug: str, data: VoteIn) -> VoteOut:
+    return publication.vote(ctx, slug, data.helpful, _voter(request, actor.id if actor else None))
+
+
+@router.post("/library/{slug}/rereview", status_code=201)
+def rereview(ctx: Ctx, actor: CurrentActor, slug: str, data: ReviewIn) -> ReviewOut:
+    return review.rereview_publication(ctx, actor, slug, data)
+
+
+@router.get("/reviews")
+def reviews(ctx: Ctx, actor: CurrentActor) -> dict[str, list[CaseSummary] | list[LibraryHit]]:
+    """Answers awaiting review and published items due for re-review (reviewers)."""
+    return {
+        "answers": review.list_for_review(ctx, actor),
+        "rereview_due": review.list_rereview_due(ctx, actor),
+    }

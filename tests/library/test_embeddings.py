@@ -1,0 +1,43 @@
+"""The numpy forward pass reproduces all-MiniLM-L6-v2 (reference figures from the PyTorch model)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from spineconsult.library.embeddings import DIMENSION, embed
+
+# First 8 dimensions of the normalised mean-pooled embedding, computed with transformers + PyTorch 2.13
+REFERENCE = {
+    "I have pins and needles in my left foot after a hemilaminectomy.": [
+        0.01296,
+        -0.03569,
+        0.01663,
+        0.0374,
+        -0.02003,
+        -0.04333,
+        0.0306,
+        0.00243,
+    ],
+    "Acid reflux at night": [0.07739, -0.05846, -0.04246, 0.0697, 0.02878, -0.06295, -0.01754, 0.03642],
+}
+
+
+def test_matches_the_reference_model_in_one_batch_of_different_lengths():
+    texts = list(REFERENCE)
+    vectors = embed(texts)
+    assert vectors.shape == (2, DIMENSION)
+    for text, vector in zip(texts, vectors, strict=True):
+        assert vector[:8] == pytest.approx(REFERENCE[text], abs=2e-5)
+        assert float(np.linalg.norm(vector)) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_odd_texts_embed_without_error():
+    vectors = embed(["", "x" * 20000, "日本語 ☃", "!!!"])
+    assert vectors.shape == (4, DIMENSION)
+    assert np.all(np.isfinite(vectors))
+
+
+def test_paraphrases_are_closer_than_unrelated_questions():
+    a, b, c = embed(["pins and needles in my foot", "tingling in my foot", "acid reflux after dinner"])
+    assert a @ b > a @ c + 0.2
