@@ -75,3 +75,11 @@ def test_the_coarse_scan_of_large_libraries_keeps_the_ranking(corpus, monkeypatc
     assert [h.slug for h in related(corpus, "tingling-after-hemilaminectomy", k=3)] == exact
     assert vectors.get_index(corpus).basis is not None
     assert slugs(corpus, "pins and needles")[0] == "tingling-after-hemilaminectomy"
+
+
+def test_get_entry(corpus):
+    from spineconsult.library import get_entry
+
+    entry = get_entry(corpus, "acid-reflux")
+    assert entry is not None and entry.title == "Acid reflux at night" and entry.kind == "qa"
+    assert get_entry(corpus, "nope") is None
