@@ -37,6 +37,8 @@ POSITIVE = [
     ("Rehab at Sacred Heart was booked.", "Sacred Heart", "ORGANIZATION"),
     ("Then transferred to GH for the fusion.", "GH", "LOCATION"),
     ("Dr. Smith test results are back.", "Smith", "NAME"),
+    ("Extubated 7/17 without problems.", "7/17", "DATE"),
+    ("Reach me at x4567 in the clinic.", "4567", "PHONE"),
 ]
 
 # Clinical text that must come out unchanged.
@@ -66,6 +68,9 @@ NEGATIVE = [
     "Schmorl nodes at T11-T12, Tarlov cyst, Chiari malformation, Scheuermann kyphosis.",
     "Taking Lyrica and Cymbalta; tried Tramadol, Celebrex, Neurontin, Norco, Percocet, Flexeril.",
     "Paget's disease of the spine; Modic changes.",
+    "c/o 3/10 low back pain, 6/10 with walking; 1/2 strength dose.",
+    "Remained on CPAP 5/5 overnight, PS 10/5 in the morning.",
+    "Call x4 attempts, gave 2 units; NS bolus x 500.",
 ]
 
 
