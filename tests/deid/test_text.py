@@ -39,6 +39,8 @@ POSITIVE = [
     ("Dr. Smith test results are back.", "Smith", "NAME"),
     ("Extubated 7/17 without problems.", "7/17", "DATE"),
     ("Reach me at x4567 in the clinic.", "4567", "PHONE"),
+    ("His wife (201/324/1423) confirms.", "201/324/1423", "PHONE"),
+    ("dtr at 212- 476- 8356.", "212- 476- 8356", "PHONE"),
 ]
 
 # Clinical text that must come out unchanged.
