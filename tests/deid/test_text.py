@@ -41,6 +41,7 @@ POSITIVE = [
     ("Reach me at x4567 in the clinic.", "4567", "PHONE"),
     ("His wife (201/324/1423) confirms.", "201/324/1423", "PHONE"),
     ("dtr at 212- 476- 8356.", "212- 476- 8356", "PHONE"),
+    ("Plan: transfer today to Quartermain 6.", "Quartermain", "LOCATION"),
 ]
 
 # Clinical text that must come out unchanged.
@@ -73,6 +74,7 @@ NEGATIVE = [
     "c/o 3/10 low back pain, 6/10 with walking; 1/2 strength dose.",
     "Remained on CPAP 5/5 overnight, PS 10/5 in the morning.",
     "Call x4 attempts, gave 2 units; NS bolus x 500.",
+    "Switched to oxycodone 5 mg, on gabapentin 300 three times a day, back to work 2 days.",
 ]
 
 

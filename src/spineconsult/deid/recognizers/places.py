@@ -7,6 +7,8 @@ are not ordinary English words (ordinary ones, like Laurel or Columbia, need a c
 
 from __future__ import annotations
 
+import re
+
 from spineconsult.deid.lexicon import Lexicon, lexicon
 from spineconsult.deid.models import Span
 from spineconsult.deid.tokens import Token
@@ -242,6 +244,28 @@ def _after_move(tokens: list[Token], lex: Lexicon) -> list[Span]:
     return spans
 
 
+_WARD_NUMBER = re.compile(r"\s+\d{1,2}\b(?![.:/\-]?\d)")
+_WARD_PREPS = frozenset("to on from at".split())
+
+
+def _wards(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
+    """An unknown word with a ward or floor number after to/on/from/at: "to Quartermain 6"."""
+    spans = []
+    for i in range(1, len(tokens)):
+        tok = tokens[i]
+        w = tok.lower
+        if (
+            tokens[i - 1].lower not in _WARD_PREPS
+            or len(w) < 4
+            or lex.is_common(w)
+            or w in lex.clinical_acronyms
+        ):
+            continue
+        if _WARD_NUMBER.match(text, tok.end):
+            spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:ward"))
+    return spans
+
+
 def _named_facilities(tokens: list[Token], lex: Lexicon) -> list[Span]:
     """Known hospital names (Sacred Heart, Holy Cross, Mount Sinai) as one to four word phrases."""
     spans = []
@@ -265,4 +289,5 @@ def find_places(text: str, tokens: list[Token]) -> list[Span]:
         + _gazetteer(tokens, lex)
         + _after_move(tokens, lex)
         + _named_facilities(tokens, lex)
+        + _wards(text, tokens, lex)
     )
