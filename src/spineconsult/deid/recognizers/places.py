@@ -245,7 +245,7 @@ def _after_move(tokens: list[Token], lex: Lexicon) -> list[Span]:
 
 
 _WARD_NUMBER = re.compile(r"\s+\d{1,2}\b(?![.:/\-]?\d)")
-_WARD_PREPS = frozenset("to on from at".split())
+_WARD_PREPS = frozenset(["to", "on", "from", "at"])
 
 
 def _wards(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
