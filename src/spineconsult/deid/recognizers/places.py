@@ -184,8 +184,10 @@ def _saints(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
     for i in range(len(tokens) - 1):
         saint, name = tokens[i], tokens[i + 1]
+        if saint.lower not in ("st", "saint"):
+            continue
         after_digit = text[max(0, saint.start - 2) : saint.start].strip()[-1:].isdigit()  # 1st, 21 st
-        if saint.lower in ("st", "saint") and not after_digit and _saint_name(name, lex):
+        if not after_digit and _saint_name(name, lex):
             spans.append(
                 Span(start=tokens[i].start, end=tokens[i + 1].end, type="ORGANIZATION", rule="place:saint")
             )
@@ -269,7 +271,8 @@ def _wards(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
 def _named_facilities(tokens: list[Token], lex: Lexicon) -> list[Span]:
     """Known hospital names (Sacred Heart, Holy Cross, Mount Sinai) as one to four word phrases."""
     spans = []
-    for i in range(len(tokens)):
+    firsts = lex.facility_first_words
+    for i in (i for i, t in enumerate(tokens) if t.lower in firsts):
         for n in (4, 3, 2, 1):
             phrase = " ".join(t.lower for t in tokens[i : i + n])
             if i + n <= len(tokens) and phrase in lex.facility_names:
