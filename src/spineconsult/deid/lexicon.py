@@ -35,6 +35,7 @@ class Lexicon:
     clinical_acronyms: frozenset[str]
     place_first_words: frozenset[str]
     facility_names: frozenset[str]
+    facility_first_words: frozenset[str]
 
     def is_name_word(self, w: str) -> bool:
         return w in self.first_names or w in self.last_names
@@ -160,6 +161,7 @@ def lexicon() -> Lexicon:
     sets = {key: frozenset(words) for key, words in _source_lists().items()}
     safe = _word_file("clinical_safe.txt")
     places = sets["places"] - _us_states()
+    facilities = _word_file("facility_names.txt")
     return Lexicon(
         first_names=sets["firstnames"] - safe,
         last_names=sets["lastnames"] - safe,
@@ -170,5 +172,6 @@ def lexicon() -> Lexicon:
         usual_names=_usual_names() - safe,
         clinical_acronyms=_word_file("clinical_acronyms.txt"),
         place_first_words=frozenset(p.split()[0] for p in places if " " in p),
-        facility_names=_word_file("facility_names.txt"),
+        facility_names=facilities,
+        facility_first_words=frozenset(name.split()[0] for name in facilities),
     )

@@ -204,12 +204,12 @@ def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dic
     hits: dict[int, str] = {}
     for i, tok in enumerate(tokens):
         kind = kinds[i]
-        if kind == "strong":
-            hits[i] = "name:gazetteer"
-        elif tok.lower in cues["not_after_title"]:
+        if tok.lower in cues["not_after_title"] and kind != "strong":
             continue
-        elif _after_title(text, tokens, i, kind, cues):
+        if _after_title(text, tokens, i, kind, cues):
             hits[i] = "name:title"
+        elif kind == "strong":
+            hits[i] = "name:gazetteer"
         elif _cue_before(text, tokens, i, cues["relations"]) and _relation_target(tok, kind, lex):
             hits[i] = "name:relation"
         elif kind == "weak" and tok.lower not in _WEAK_BLOCK and _person_cue(text, tokens, i, cues):

@@ -7,6 +7,8 @@ are not ordinary English words (ordinary ones, like Laurel or Columbia, need a c
 
 from __future__ import annotations
 
+import re
+
 from spineconsult.deid.lexicon import Lexicon, lexicon
 from spineconsult.deid.models import Span
 from spineconsult.deid.tokens import Token
@@ -182,8 +184,10 @@ def _saints(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
     for i in range(len(tokens) - 1):
         saint, name = tokens[i], tokens[i + 1]
+        if saint.lower not in ("st", "saint"):
+            continue
         after_digit = text[max(0, saint.start - 2) : saint.start].strip()[-1:].isdigit()  # 1st, 21 st
-        if saint.lower in ("st", "saint") and not after_digit and _saint_name(name, lex):
+        if not after_digit and _saint_name(name, lex):
             spans.append(
                 Span(start=tokens[i].start, end=tokens[i + 1].end, type="ORGANIZATION", rule="place:saint")
             )
@@ -242,10 +246,33 @@ def _after_move(tokens: list[Token], lex: Lexicon) -> list[Span]:
     return spans
 
 
+_WARD_NUMBER = re.compile(r"\s+\d{1,2}\b(?![.:/\-]?\d)")
+_WARD_PREPS = frozenset(["to", "on", "from", "at"])
+
+
+def _wards(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
+    """An unknown word with a ward or floor number after to/on/from/at: "to Quartermain 6"."""
+    spans = []
+    for i in range(1, len(tokens)):
+        tok = tokens[i]
+        w = tok.lower
+        if (
+            tokens[i - 1].lower not in _WARD_PREPS
+            or len(w) < 4
+            or lex.is_common(w)
+            or w in lex.clinical_acronyms
+        ):
+            continue
+        if _WARD_NUMBER.match(text, tok.end):
+            spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:ward"))
+    return spans
+
+
 def _named_facilities(tokens: list[Token], lex: Lexicon) -> list[Span]:
     """Known hospital names (Sacred Heart, Holy Cross, Mount Sinai) as one to four word phrases."""
     spans = []
-    for i in range(len(tokens)):
+    firsts = lex.facility_first_words
+    for i in (i for i, t in enumerate(tokens) if t.lower in firsts):
         for n in (4, 3, 2, 1):
             phrase = " ".join(t.lower for t in tokens[i : i + n])
             if i + n <= len(tokens) and phrase in lex.facility_names:
@@ -265,4 +292,5 @@ def find_places(text: str, tokens: list[Token]) -> list[Span]:
         + _gazetteer(tokens, lex)
         + _after_move(tokens, lex)
         + _named_facilities(tokens, lex)
+        + _wards(text, tokens, lex)
     )
