@@ -29,6 +29,15 @@ ASKED = dt.date(2026, 11, 22)
         ("Post-op day 2, fusion went well.", 2 / 7),
         ("Post op week 3 after ACDF.", 3.0),
         ("Day 3 after my laminoplasty.", 3 / 7),
+        (
+            "Microdiscectomy in March, pain free until I sneezed two days ago.",
+            (ASKED - dt.date(2026, 3, 15)).days / 7,
+        ),
+        ("I had my fusion in December 2025.", (ASKED - dt.date(2025, 12, 15)).days / 7),
+        (
+            "My discectomy was in the spring, but I slipped two days ago.",
+            (ASKED - dt.date(2026, 4, 15)).days / 7,
+        ),
     ],
 )
 def test_time_since_surgery(text: str, weeks: float) -> None:
