@@ -129,3 +129,7 @@ def test_age_is_not_time_since_surgery() -> None:
 def test_no_symptoms_favours_expected_recovery() -> None:
     a = run("What should I eat to help my bones fuse after surgery? Everything is going fine.")
     assert a.differential[0].condition == "expected_postop_recovery"
+
+
+def test_a_span_is_one_procedure() -> None:
+    assert run("I had a neck laminectomy without fusion.").context.families == ["posterior_cervical"]

@@ -277,3 +277,15 @@ def test_context(finding: str, negated: str, historical: str, hypothetical: str)
 )
 def test_context_details(sentence: str, finding: str, expected: str | None) -> None:
     assert statuses(sentence).get(finding) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "finding", "expected"),
+    [
+        ("After a laminectomy without fusion, my neck is curving forward.", "head_drop", "present"),
+        ("My stimulator's buzzing is in my belly now.", "stimulator_coverage_loss", "present"),
+        ("No fever, chills or sweats.", "fever", "absent"),
+    ],
+)
+def test_clause_and_possessive_details(sentence: str, finding: str, expected: str) -> None:
+    assert statuses(sentence).get(finding) == expected

@@ -91,7 +91,13 @@ class CompiledRules:
     regexes: list[re.Pattern[str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.regexes = [whole_words(r.pattern or re.escape(r.literal)) for r in self.rules]
+        self.regexes = [_rule_regex(r) for r in self.rules]
+
+
+def _rule_regex(rule: ContextRule) -> re.Pattern[str]:
+    source = rule.pattern or re.escape(rule.literal)
+    # A trigger that starts with punctuation (", my") follows a word directly: no left word edge.
+    return re.compile(source) if source[:1] in ",;:" else whole_words(source)
 
 
 def _find_modifiers(doc: Doc, compiled: CompiledRules) -> list[Modifier]:

@@ -69,7 +69,8 @@ NAMED = {
 }
 NAMED_RE = re.compile(r"(?<![a-z])(" + "|".join(sorted(NAMED, key=len, reverse=True)) + r")(?![a-z])")
 SURGERY_WORDS = re.compile(
-    r"surg|operat|\bop\b|post[- ]?op|procedure|ectomy|otomy|fusion|fused|acdf|stimulator|implant|plasty"
+    r"surg|operat|\bop\b|post[- ]?op|procedure|ectomy|otomy|fusion|fused|acdf|stimulator|implant|plasty|"
+    r"decompress|microd|[tpax]lif\b|\bscs\b"
 )
 
 

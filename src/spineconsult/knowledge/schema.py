@@ -39,7 +39,8 @@ def expand_gaps(pattern: str) -> str:
 
 
 WORD_EDGE_L = r"(?<![a-z0-9'])"
-WORD_EDGE_R = r"(?![a-z0-9'])"
+# A word ends before a letter or digit, and before an apostrophe unless it is a possessive "'s".
+WORD_EDGE_R = r"(?![a-z0-9])(?!'(?!s(?![a-z]))[a-z])"
 
 
 def whole_words(pattern: str) -> str:
