@@ -285,6 +285,9 @@ def test_context_details(sentence: str, finding: str, expected: str | None) -> N
         ("After a laminectomy without fusion, my neck is curving forward.", "head_drop", "present"),
         ("My stimulator's buzzing is in my belly now.", "stimulator_coverage_loss", "present"),
         ("No fever, chills or sweats.", "fever", "absent"),
+        ("If I walk more than 5 minutes my legs go numb.", "numbness", "present"),
+        ("If I sit up I get a terrible headache.", "positional_headache", "present"),
+        ("If I get a fever should I call?", "fever", "possible/hypothetical"),
     ],
 )
 def test_clause_and_possessive_details(sentence: str, finding: str, expected: str) -> None:

@@ -258,6 +258,10 @@ class ContextRule(Strict):
     direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
     pattern: str | None = Field(None, description="regex over the lower-cased text instead of the literal")
     max_scope: int | None = Field(None, gt=0)
+    only_in_questions: bool = Field(
+        False,
+        description="the trigger counts only in a question or a request for advice ('if' in 'what if...')",
+    )
 
 
 class Outcome(Strict):
