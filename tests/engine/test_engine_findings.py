@@ -292,3 +292,18 @@ def test_context_details(sentence: str, finding: str, expected: str | None) -> N
 )
 def test_clause_and_possessive_details(sentence: str, finding: str, expected: str) -> None:
     assert statuses(sentence).get(finding) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "finding", "expected"),
+    [
+        ("Fusion 6 years ago, new pain above the fusion.", "pain_above_fusion", "present"),
+        ("I had a discectomy 3 years ago, sciatica came back last month.", "leg_pain", "present"),
+        ("Years ago I had sciatica.", "leg_pain", None),
+        ("I had sciatica years ago.", "leg_pain", None),
+    ],
+)
+def test_years_ago_looks_back_unless_it_opens_the_sentence(
+    sentence: str, finding: str, expected: str | None
+) -> None:
+    assert statuses(sentence).get(finding) == expected
