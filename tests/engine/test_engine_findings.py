@@ -288,6 +288,13 @@ def test_context_details(sentence: str, finding: str, expected: str | None) -> N
         ("If I walk more than 5 minutes my legs go numb.", "numbness", "present"),
         ("If I sit up I get a terrible headache.", "positional_headache", "present"),
         ("If I get a fever should I call?", "fever", "possible/hypothetical"),
+        (
+            "I had no problems until yesterday when I lost control of my bladder.",
+            "urinary_incontinence",
+            "present",
+        ),
+        ("I never had sciatica until last week.", "leg_pain", "present"),
+        ("Nothing is numb.", "numbness", "absent"),
     ],
 )
 def test_clause_and_possessive_details(sentence: str, finding: str, expected: str) -> None:
