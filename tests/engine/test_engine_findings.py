@@ -295,6 +295,10 @@ def test_context_details(sentence: str, finding: str, expected: str | None) -> N
         ),
         ("I never had sciatica until last week.", "leg_pain", "present"),
         ("Nothing is numb.", "numbness", "absent"),
+        ("I don't know why I can't pee.", "urinary_retention", "present"),
+        ("No idea why my calf is swollen.", "calf_swelling", "present"),
+        ("Without warning I lost control of my bowels.", "bowel_incontinence", "present"),
+        ("I couldn't feel my feet when I woke up.", "numbness", "present"),
     ],
 )
 def test_clause_and_possessive_details(sentence: str, finding: str, expected: str) -> None:
