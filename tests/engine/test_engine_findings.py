@@ -111,7 +111,7 @@ CONTEXT_TABLE = [
         "saddle_anaesthesia",
         "No numbness around my bottom.",
         "Before the operation my bottom felt numb.",
-        "Should I worry about numbness between my legs?",
+        "Should I look out for numbness between my legs?",
     ),
     (
         "urinary_incontinence",
@@ -142,7 +142,7 @@ CONTEXT_TABLE = [
         "tingling",
         "I don't have any tingling.",
         "I used to have tingling years ago.",
-        "Should I worry about tingling?",
+        "What if I get tingling?",
     ),
     (
         "leg_pain",
@@ -181,7 +181,7 @@ CONTEXT_TABLE = [
         "positional_headache",
         "I don't get a headache when I stand up.",
         "Before my surgery I got a headache when I stood up.",
-        "Should I worry about a headache when I sit up?",
+        "What if I get a headache when I sit up?",
     ),
     (
         "clear_wound_fluid",
@@ -265,7 +265,10 @@ def test_context(finding: str, negated: str, historical: str, hypothetical: str)
         ("I have no doubt the numbness is real.", "numbness", "present"),
         ("The pain is no better.", "same_pain_as_before", "present"),
         ("I had cancer ten years ago.", "cancer_history", "present"),
-        ("My mother had a stroke.", "stroke_signs", None),
+        ("Family history of stroke.", "stroke_signs", None),
+        ("My mother has numbness in her foot after her surgery.", "numbness", "present"),
+        ("Should I be worried that I can't pee?", "urinary_retention", "present"),
+        ("I am worried that my calf is swollen.", "calf_swelling", "present"),
         ("How long will I have this numbness?", "numbness", "present"),
         (
             "I don't think I have numbness around my bottom, not sure.",
