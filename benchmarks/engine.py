@@ -33,6 +33,7 @@ VIGNETTE_SETS = {
     "fifth held-out (tests/engine/vignettes_holdout5.yaml)": REPO / "tests/engine/vignettes_holdout5.yaml",
     "sixth held-out (tests/engine/vignettes_holdout6.yaml)": REPO / "tests/engine/vignettes_holdout6.yaml",
     "seventh held-out (tests/engine/vignettes_holdout7.yaml)": REPO / "tests/engine/vignettes_holdout7.yaml",
+    "eighth held-out (tests/engine/vignettes_holdout8.yaml)": REPO / "tests/engine/vignettes_holdout8.yaml",
 }
 
 
