@@ -321,3 +321,15 @@ def test_years_ago_looks_back_unless_it_opens_the_sentence(
     sentence: str, finding: str, expected: str | None
 ) -> None:
     assert statuses(sentence).get(finding) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "finding"),
+    [
+        ("Since last week I can't sleep well.", "urinary_retention"),
+        ("I can't keep my head upright.", "positional_headache"),
+        ("A week after surgery I feel fine.", "urinary_retention"),
+    ],
+)
+def test_no_false_match_across_words(sentence: str, finding: str) -> None:
+    assert finding not in statuses(sentence)
