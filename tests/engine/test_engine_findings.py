@@ -333,3 +333,15 @@ def test_years_ago_looks_back_unless_it_opens_the_sentence(
 )
 def test_no_false_match_across_words(sentence: str, finding: str) -> None:
     assert finding not in statuses(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I have a number of questions about my bottom line.",
+        "The wound pain has reduced.",
+        "Walking to the site.",
+    ],
+)
+def test_stems_do_not_match_other_words(sentence: str) -> None:
+    assert not {"numbness", "saddle_anaesthesia", "wound_redness", "claudication"} & set(statuses(sentence))
