@@ -31,6 +31,9 @@ VIGNETTE_SETS = {
     "fourth held-out (tests/engine/vignettes_holdout4.yaml)": REPO / "tests/engine/vignettes_holdout4.yaml",
     "red-flag held-out (tests/engine/vignettes_redflags.yaml)": REPO / "tests/engine/vignettes_redflags.yaml",
     "fifth held-out (tests/engine/vignettes_holdout5.yaml)": REPO / "tests/engine/vignettes_holdout5.yaml",
+    "sixth held-out (tests/engine/vignettes_holdout6.yaml)": REPO / "tests/engine/vignettes_holdout6.yaml",
+    "seventh held-out (tests/engine/vignettes_holdout7.yaml)": REPO / "tests/engine/vignettes_holdout7.yaml",
+    "eighth held-out (tests/engine/vignettes_holdout8.yaml)": REPO / "tests/engine/vignettes_holdout8.yaml",
 }
 
 

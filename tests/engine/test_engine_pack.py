@@ -160,7 +160,12 @@ BROKEN = [
         "emergency_mri",
         "for_red_flags",
     ),
-    ("context.yaml", lambda d: d[0].update(direction="SIDEWAYS"), "no", "direction"),
+    (
+        "context.yaml",
+        lambda d: next(e for e in d if e["literal"] == "no").update(direction="SIDEWAYS"),
+        "no",
+        "direction",
+    ),
     ("pack.yaml", lambda d: d.update(version="latest"), "pack", "version"),
 ]
 

@@ -68,7 +68,7 @@ RED_FLAGS = {
         "After my laminectomy I get a headache every time I sit up.",
         {},
         "After my laminectomy I do not get a headache when I sit up.",
-        "After my laminectomy, should I worry about a headache when I sit up?",
+        "After my laminectomy, what if I get a headache when I sit up?",
     ),
     "meningitis_signs": (
         "I have a fever and a stiff neck.",

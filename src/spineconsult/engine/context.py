@@ -91,7 +91,13 @@ class CompiledRules:
     regexes: list[re.Pattern[str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.regexes = [whole_words(r.pattern or re.escape(r.literal)) for r in self.rules]
+        self.regexes = [_rule_regex(r) for r in self.rules]
+
+
+def _rule_regex(rule: ContextRule) -> re.Pattern[str]:
+    source = rule.pattern or re.escape(rule.literal)
+    # A trigger that starts with punctuation (", my") follows a word directly: no left word edge.
+    return re.compile(source) if source[:1] in ",;:" else whole_words(source)
 
 
 def _find_modifiers(doc: Doc, compiled: CompiledRules) -> list[Modifier]:
@@ -139,9 +145,22 @@ def _limit_scope(mod: Modifier, other: Modifier) -> None:
     mod.scope = (lo, hi)
 
 
+QUESTION = re.compile(
+    r"\?|(?<![a-z])(?:should|what|whether|do i|can i|could i|would|is it|will i|in case)(?![a-z])"
+)
+
+
+def _in_question(mod: Modifier, doc: Doc) -> bool:
+    first, last = doc.sentence_bounds[doc.sentence_of[mod.start]]
+    end = doc.ends[last - 1] + 1 if last > first else doc.ends[mod.end - 1]
+    return bool(QUESTION.search(doc.text, doc.starts[first], end))
+
+
 def scoped_modifiers(doc: Doc, compiled: CompiledRules) -> list[Modifier]:
-    """Every trigger of the text with its scope, limited by terminators and same-category triggers."""
-    mods = _find_modifiers(doc, compiled)
+    """Every trigger of the text with its scope, limited by terminators and same-category triggers.
+    Extension of ConText: a rule marked only_in_questions counts only in a question ("What if I can't
+    pee?"), not in a statement of a real trigger ("If I sit up I get a headache")."""
+    mods = [m for m in _find_modifiers(doc, compiled) if not m.rule.only_in_questions or _in_question(m, doc)]
     for mod in mods:
         mod.scope = _initial_scope(mod, doc)
     for i, first in enumerate(mods):

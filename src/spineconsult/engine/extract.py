@@ -144,15 +144,20 @@ def _levels(text: str) -> list[str]:
 def _message_procedures(
     doc: ctx.Doc, mods: list[ctx.Modifier], m: Matchers, levels: list[str]
 ) -> list[ProcedureOut]:
-    spans = [(pid, mt.start(), mt.end()) for pid, _, _, rx in m.procedures for mt in rx.finditer(doc.text)]
-    token_spans = [doc.token_span(s, e) for _, s, e in spans]
-    categories = ctx.modifier_categories(mods, token_spans)
+    """Procedures named in the message, in pack order; a span already claimed by an earlier (more
+    specific) entry is not read again ("neck laminectomy" is not also a lumbar laminectomy); negated or
+    hypothetical mentions ("without fusion", "fusion is my best option") do not count."""
+    spans: list[tuple[str, int, int]] = []
+    for pid, _, _, rx in m.procedures:
+        for mt in rx.finditer(doc.text):
+            if not any(mt.start() < e and s < mt.end() for _, s, e in spans):
+                spans.append((pid, mt.start(), mt.end()))
+    categories = ctx.modifier_categories(mods, [doc.token_span(s, e) for _, s, e in spans])
     by_id = {pid: (name, family) for pid, name, family, _ in m.procedures}
-    order = [pid for pid, *_ in m.procedures]
     kept = {
         pid for (pid, _, _), cats in zip(spans, categories, strict=True) if not cats & DROP_FOR_PROCEDURES
     }
-    specific = [pid for pid in order if pid in kept]
+    specific = [pid for pid in by_id if pid in kept]
     if any(by_id[p][1] != "unknown" for p in specific):
         specific = [p for p in specific if by_id[p][1] != "unknown"]
     return [

@@ -39,7 +39,8 @@ def expand_gaps(pattern: str) -> str:
 
 
 WORD_EDGE_L = r"(?<![a-z0-9'])"
-WORD_EDGE_R = r"(?![a-z0-9'])"
+# A word ends before a letter or digit, and before an apostrophe unless it is a possessive "'s".
+WORD_EDGE_R = r"(?![a-z0-9])(?!'(?!s(?![a-z]))[a-z])"
 
 
 def whole_words(pattern: str) -> str:
@@ -257,6 +258,10 @@ class ContextRule(Strict):
     direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
     pattern: str | None = Field(None, description="regex over the lower-cased text instead of the literal")
     max_scope: int | None = Field(None, gt=0)
+    only_in_questions: bool = Field(
+        False,
+        description="the trigger counts only in a question or a request for advice ('if' in 'what if...')",
+    )
 
 
 class Outcome(Strict):
