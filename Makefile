@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check lint typecheck bench bench-library clean
+.PHONY: run test check lint typecheck docs bench bench-library clean
 
 $(BIN)/python:
 	$(shell command -v $(PYTHON) || command -v python3) -m venv $(VENV)
@@ -24,8 +24,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -40,6 +40,9 @@ bench-library: $(STAMP)
 	$(BIN)/python benchmarks/related_questions.py --data $(SHARED)/data/curai_mqp/mqp.csv
 	$(BIN)/python benchmarks/library_scale.py --data $(SHARED)/data/curai_mqp/mqp.csv \
 		--vignettes $(SHARED)/vignettes/public.yaml --size $${SIZE:-100000}
+
+docs: $(STAMP)
+	$(BIN)/python scripts/cli_reference.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
