@@ -55,7 +55,8 @@ def settings_table() -> str:
         default = "" if field.default is None else str(field.default)
         if field.default_factory is not None:
             default = str(field.default_factory())  # type: ignore[call-arg]
-        rows.append(f"| `SPINECONSULT_{name.upper()}` | `{default}` | {(field.description or '').replace('|', '\\|')} |")
+        what = (field.description or "").replace("|", r"\|")
+        rows.append(f"| `SPINECONSULT_{name.upper()}` | `{default}` | {what} |")
     return "\n".join(rows)
 
 
