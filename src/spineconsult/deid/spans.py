@@ -37,11 +37,11 @@ def _evidence(span: Span) -> int:
 
 
 def _better(a: Span, b: Span) -> Span:
-    # the longer span describes the whole ("Calvert Hospital" over "Calvert"); ties go to the specific type
-    ka = (-(a.end - a.start), _PRIORITY[a.type])
-    kb = (-(b.end - b.start), _PRIORITY[b.type])
-    if ka[0] == kb[0] and a.type in _ENTITY_TYPES and b.type in _ENTITY_TYPES:
-        ka, kb = (ka[0], _evidence(a), ka[1]), (kb[0], _evidence(b), kb[1])
+    # the longer span describes the whole ("Calvert Hospital" over "Calvert"); ties go to the specific type,
+    # and between a name and a place to the one with direct evidence
+    entities = a.type in _ENTITY_TYPES and b.type in _ENTITY_TYPES
+    ka = (-(a.end - a.start), _evidence(a) if entities else 0, _PRIORITY[a.type])
+    kb = (-(b.end - b.start), _evidence(b) if entities else 0, _PRIORITY[b.type])
     return a if ka <= kb else b
 
 
