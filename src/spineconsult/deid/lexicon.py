@@ -36,6 +36,8 @@ class Lexicon:
     place_first_words: frozenset[str]
     facility_names: frozenset[str]
     facility_first_words: frozenset[str]
+    ambiguous_names: frozenset[str]
+    eponym_heads: frozenset[str]
 
     def is_name_word(self, w: str) -> bool:
         return w in self.first_names or w in self.last_names
@@ -183,4 +185,6 @@ def lexicon() -> Lexicon:
         place_first_words=frozenset(p.split()[0] for p in places if " " in p),
         facility_names=facilities,
         facility_first_words=frozenset(name.split()[0] for name in facilities),
+        ambiguous_names=_word_file("ambiguous_names.txt"),
+        eponym_heads=_word_file("eponym_heads.txt"),
     )
