@@ -163,8 +163,26 @@ def _word_file(name: str) -> frozenset[str]:
 
 
 def _cues() -> dict[str, frozenset[str]]:
-    raw = yaml.safe_load((DATA / "name_cues.yaml").read_text(encoding="utf-8"))
-    return {key: frozenset(str(w).lower() for w in words) for key, words in raw.items()}
+    return _yaml_words("name_cues.yaml")
+
+
+@lru_cache(maxsize=1)
+def place_words() -> dict[str, frozenset[str]]:
+    """Word lists of data/place_cues.yaml (facility heads, transfer verbs...)."""
+    return _yaml_words("place_cues.yaml")
+
+
+def _yaml_words(name: str) -> dict[str, frozenset[str]]:
+    """A mapping of list name -> words; anything but strings is refused (YAML reads a bare on/no as a
+    boolean, which would silently drop the word)."""
+    raw = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    if not isinstance(raw, dict):
+        raise ValueError(f"{name}: expected a mapping of name -> list of words")
+    for key, words in raw.items():
+        bad = [w for w in words if not isinstance(w, str)] if isinstance(words, list) else [words]
+        if bad:
+            raise ValueError(f"{name}: {key}: not words: {bad!r} (quote on/off/yes/no)")
+    return {key: frozenset(w.lower() for w in words) for key, words in raw.items()}
 
 
 @lru_cache(maxsize=1)
