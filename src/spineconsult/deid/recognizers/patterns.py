@@ -22,7 +22,9 @@ _MEASURE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _MEASURE_AFTER = re.compile(
-    r"^(?:\s*(?:pain|strength|power|scale|score|mmhg|cm|mg|ml|cc)\b|\s?%|/)", re.IGNORECASE
+    r"^(?:\s*(?:pain|strength|power|scale|score|mmhg|cm|mg|ml|cc|ns|tab|tabs|amp|dose|normal|sem|hsm|murmur)\b"
+    r"|\s?%|/)",
+    re.IGNORECASE,
 )
 _PAIN_NEAR = re.compile(
     r"\b(?:pain|painful|cp|c/o|complain\w*|discomfort|angina|ache\w*|rated?|rates|score|scale|nrs|vas|"
