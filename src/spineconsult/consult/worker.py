@@ -8,14 +8,17 @@ import logging
 from spineconsult.consult.context import ServiceContext
 from spineconsult.consult.notifications import deliver_outbox
 from spineconsult.consult.queue import check_service_levels
+from spineconsult.consult.review import remind_rereviews
 from spineconsult.consult.schemas import WorkerReport
 
 log = logging.getLogger(__name__)
 
 
 def run_once(ctx: ServiceContext) -> WorkerReport:
-    """One pass: record escalations and breaches (mailing operators), then send pending mail."""
+    """One pass: escalations and breaches (mailing operators), re-review reminders (mailing
+    reviewers), then the pending mail."""
     report = check_service_levels(ctx)
+    report.rereview_reminders = remind_rereviews(ctx)
     report.mails_sent = deliver_outbox(ctx)
     return report
 
@@ -26,7 +29,7 @@ async def run_forever(ctx: ServiceContext, interval: float | None = None) -> Non
     while True:
         try:
             report = await asyncio.to_thread(run_once, ctx)
-            if report.escalations or report.breaches or report.mails_sent:
+            if any(report.model_dump().values()):
                 log.info("worker: %s", report.model_dump())
         except Exception:
             log.exception("worker pass failed; retrying in %.0f s", pause)
