@@ -345,3 +345,16 @@ def test_no_false_match_across_words(sentence: str, finding: str) -> None:
 )
 def test_stems_do_not_match_other_words(sentence: str) -> None:
     assert not {"numbness", "saddle_anaesthesia", "wound_redness", "claudication"} & set(statuses(sentence))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Something odd with my waterworks since surgery.", "present"),
+        ("My bladder and bowels are normal.", "absent"),
+        ("My bladder is working fine but my leg is weak.", "absent"),
+        ("I cannot empty my bladder.", None),  # superseded by urinary_retention
+    ],
+)
+def test_bladder_mentions_are_a_safety_net(sentence: str, expected: str | None) -> None:
+    assert statuses(sentence).get("bladder_change") == expected

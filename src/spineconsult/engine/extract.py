@@ -126,8 +126,13 @@ def _finding_outputs(
         )
         if fid not in best or STATUS_ORDER[status] > STATUS_ORDER[best[fid].status]:
             best[fid] = out
-    findings = sorted(best.values(), key=lambda f: f.start)
-    return findings, sorted(set(history) - set(best))
+    present = {fid for fid, f in best.items() if f.status != "absent"}
+    kept = [
+        f
+        for f in best.values()
+        if f.status == "absent" or not present & set(pack.findings[f.id].superseded_by)
+    ]
+    return sorted(kept, key=lambda f: f.start), sorted(set(history) - set(best))
 
 
 def _levels(text: str) -> list[str]:

@@ -103,6 +103,8 @@ def _check_refs(file: str, entry: str, key: str, refs: Iterable[str], known: dic
 
 
 def _cross_check(pack: Pack) -> None:
+    for finding in pack.findings.values():
+        _check_refs("findings.yaml", finding.id, "superseded_by", finding.superseded_by, pack.findings)
     for c in pack.conditions.values():
         _check_refs("conditions.yaml", c.id, "findings", (w.id for w in c.findings), pack.findings)
     for f in pack.red_flags.values():

@@ -107,6 +107,9 @@ class Finding(Strict):
     near: list[Near] = Field(
         default_factory=list, description="co-occurrence of two word lists in one clause"
     )
+    superseded_by: list[str] = Field(
+        default_factory=list, description="dropped when one of these more specific findings is present"
+    )
     counts_when_historical: bool = False
     general: bool = False  # meaningful outside spine surgery (safety net)
 
