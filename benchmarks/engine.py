@@ -34,6 +34,7 @@ VIGNETTE_SETS = {
     "sixth held-out (tests/engine/vignettes_holdout6.yaml)": REPO / "tests/engine/vignettes_holdout6.yaml",
     "seventh held-out (tests/engine/vignettes_holdout7.yaml)": REPO / "tests/engine/vignettes_holdout7.yaml",
     "eighth held-out (tests/engine/vignettes_holdout8.yaml)": REPO / "tests/engine/vignettes_holdout8.yaml",
+    "ninth held-out (tests/engine/vignettes_holdout9.yaml)": REPO / "tests/engine/vignettes_holdout9.yaml",
 }
 
 
