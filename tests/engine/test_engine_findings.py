@@ -97,6 +97,7 @@ PRESENT = {
     "sexual_dysfunction": "Since the operation I can't get an erection.",
     "bladder_change": "Something is not right with my bladder.",
     "disc_reherniation_named": "The MRI shows a recurrent disc herniation.",
+    "palpitations": "My heart is racing.",
 }
 
 # (finding, negated, historical, hypothetical): none of these may read as present.
