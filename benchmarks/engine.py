@@ -35,6 +35,7 @@ VIGNETTE_SETS = {
     "seventh held-out (tests/engine/vignettes_holdout7.yaml)": REPO / "tests/engine/vignettes_holdout7.yaml",
     "eighth held-out (tests/engine/vignettes_holdout8.yaml)": REPO / "tests/engine/vignettes_holdout8.yaml",
     "ninth held-out (tests/engine/vignettes_holdout9.yaml)": REPO / "tests/engine/vignettes_holdout9.yaml",
+    "tenth held-out (tests/engine/vignettes_holdout10.yaml)": REPO / "tests/engine/vignettes_holdout10.yaml",
 }
 
 
