@@ -359,3 +359,7 @@ def test_stems_do_not_match_other_words(sentence: str) -> None:
 )
 def test_bladder_mentions_are_a_safety_net(sentence: str, expected: str | None) -> None:
     assert statuses(sentence).get("bladder_change") == expected
+
+
+def test_cant_lift_head_is_not_leg_weakness() -> None:
+    assert "leg_weakness" not in statuses("I can't lift my head up properly.")
