@@ -11,6 +11,7 @@ from spineconsult.engine import context as ctx
 from spineconsult.engine.models import CaseIn, Context, FindingOut, ProcedureOut
 from spineconsult.engine.timing import weeks_since_surgery
 from spineconsult.knowledge.loader import Pack
+from spineconsult.knowledge.schema import GAP_WORDS
 
 LEVEL = re.compile(
     r"(?<![a-z0-9])(?P<r1>[ctls])\s?(?P<n1>\d{1,2})\s*(?:-|/|–|to|and)\s*(?P<r2>[ctls])?\s?(?P<n2>\d{1,2})(?![0-9])"
@@ -39,8 +40,38 @@ STATUS_ORDER = {"present": 3, "possible": 2, "absent": 1}
 
 
 @dataclass(frozen=True)
+class NearMatcher:
+    """A co-occurrence rule: a word of `a` and a word of `b` with at most `window` words between them,
+    none of which starts a new clause."""
+
+    finding: str
+    a: re.Pattern[str]
+    b: re.Pattern[str]
+    gap: re.Pattern[str]
+
+    def spans(self, text: str) -> list[tuple[str, int, int]]:
+        firsts = [(m.start(), m.end()) for m in self.a.finditer(text)]
+        if not firsts:
+            return []
+        seconds = [(m.start(), m.end()) for m in self.b.finditer(text)]
+        out = []
+        for one in firsts:
+            for two in seconds:
+                left, right = (one, two) if one[0] < two[0] else (two, one)
+                if left[1] <= right[0] and self.gap.fullmatch(text, left[1], right[0]):
+                    out.append((self.finding, left[0], right[1]))
+        return out
+
+
+@lru_cache(maxsize=16)
+def _gap(window: int) -> re.Pattern[str]:
+    return re.compile(GAP_WORDS.format(n=window) + r"\s+")
+
+
+@dataclass(frozen=True)
 class Matchers:
     findings: list[tuple[str, re.Pattern[str]]]
+    near: list[NearMatcher]
     procedures: list[tuple[str, str, str, re.Pattern[str]]]  # id, name, family, regex (str: any Family)
     rules: ctx.CompiledRules
 
@@ -52,7 +83,12 @@ def matchers(pack: Pack) -> Matchers:
     procedures: list[tuple[str, str, str, re.Pattern[str]]] = [
         (p.id, p.name, str(p.family), ctx.whole_words("|".join(p.patterns))) for p in pack.procedures.values()
     ]
-    return Matchers(findings, procedures, ctx.CompiledRules(pack.context))
+    near = [
+        NearMatcher(f.id, re.compile(rule.sources()[0]), re.compile(rule.sources()[1]), _gap(rule.window))
+        for f in pack.findings.values()
+        for rule in f.near
+    ]
+    return Matchers(findings, near, procedures, ctx.CompiledRules(pack.context))
 
 
 @dataclass(frozen=True)
@@ -80,11 +116,15 @@ def _status(categories: frozenset[str], counts_when_historical: bool) -> tuple[s
     return "present", None
 
 
-def _spans(text: str, regexes: list[tuple[str, re.Pattern[str]]]) -> list[tuple[str, int, int]]:
-    found = [
-        (fid, m.start(), m.end()) for fid, rx in regexes for m in rx.finditer(text) if m.end() > m.start()
-    ]
-    return sorted(found, key=lambda f: (f[1], -(f[2] - f[1])))
+def _spans(text: str, m: Matchers) -> list[tuple[str, int, int]]:
+    found = {
+        (fid, mt.start(), mt.end())
+        for fid, rx in m.findings
+        for mt in rx.finditer(text)
+        if mt.end() > mt.start()
+    }
+    found.update(span for near in m.near for span in near.spans(text))
+    return sorted(found, key=lambda f: (f[1], -(f[2] - f[1]), f[0]))
 
 
 def _side(doc: ctx.Doc, tok_start: int, tok_end: int) -> str | None:
@@ -103,7 +143,7 @@ def _side(doc: ctx.Doc, tok_start: int, tok_end: int) -> str | None:
 def _finding_outputs(
     pack: Pack, doc: ctx.Doc, mods: list[ctx.Modifier], original: str, m: Matchers
 ) -> tuple[list[FindingOut], list[str]]:
-    spans = _spans(doc.text, m.findings)
+    spans = _spans(doc.text, m)
     token_spans = [doc.token_span(s, e) for _, s, e in spans]
     categories = ctx.modifier_categories(mods, token_spans)
     best: dict[str, FindingOut] = {}
