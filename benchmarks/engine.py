@@ -36,6 +36,7 @@ VIGNETTE_SETS = {
     "eighth held-out (tests/engine/vignettes_holdout8.yaml)": REPO / "tests/engine/vignettes_holdout8.yaml",
     "ninth held-out (tests/engine/vignettes_holdout9.yaml)": REPO / "tests/engine/vignettes_holdout9.yaml",
     "tenth held-out (tests/engine/vignettes_holdout10.yaml)": REPO / "tests/engine/vignettes_holdout10.yaml",
+    "eleventh held-out (tests/engine/vignettes_holdout11.yaml)": REPO / "tests/engine/vignettes_holdout11.yaml",
 }
 
 
