@@ -98,6 +98,8 @@ PRESENT = {
     "bladder_change": "Something is not right with my bladder.",
     "disc_reherniation_named": "The MRI shows a recurrent disc herniation.",
     "palpitations": "My heart is racing.",
+    "gradual_return": "The leg pain gradually came back.",
+    "still_present": "My toe is still numb.",
 }
 
 # (finding, negated, historical, hypothetical): none of these may read as present.
@@ -299,6 +301,7 @@ def test_context_details(sentence: str, finding: str, expected: str | None) -> N
         ),
         ("I never had sciatica until last week.", "leg_pain", "present"),
         ("Nothing is numb.", "numbness", "absent"),
+        ("The pain shot down my leg again like before surgery.", "leg_pain", "present"),
         ("I don't know why I can't pee.", "urinary_retention", "present"),
         ("No idea why my calf is swollen.", "calf_swelling", "present"),
         ("Without warning I lost control of my bowels.", "bowel_incontinence", "present"),
