@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from spineconsult.engine import context as ctx
 from spineconsult.engine.models import CaseIn, Context, FindingOut, ProcedureOut
+from spineconsult.engine.spelling import repair
 from spineconsult.engine.timing import weeks_since_surgery
 from spineconsult.knowledge.loader import Pack
 from spineconsult.knowledge.schema import GAP_WORDS
@@ -141,14 +142,15 @@ def _side(doc: ctx.Doc, tok_start: int, tok_end: int) -> str | None:
 
 
 def _finding_outputs(
-    pack: Pack, doc: ctx.Doc, mods: list[ctx.Modifier], original: str, m: Matchers
+    pack: Pack, doc: ctx.Doc, mods: list[ctx.Modifier], original: str, offsets: list[int], m: Matchers
 ) -> tuple[list[FindingOut], list[str]]:
     spans = _spans(doc.text, m)
     token_spans = [doc.token_span(s, e) for _, s, e in spans]
     categories = ctx.modifier_categories(mods, token_spans)
     best: dict[str, FindingOut] = {}
     history: list[str] = []
-    for (fid, start, end), toks, cats in zip(spans, token_spans, categories, strict=True):
+    for (fid, fixed_start, fixed_end), toks, cats in zip(spans, token_spans, categories, strict=True):
+        start, end = offsets[fixed_start], offsets[fixed_end]
         finding = pack.findings[fid]
         status, qualifier = _status(frozenset(cats), finding.counts_when_historical)
         if status in ("history", "other"):
@@ -267,10 +269,10 @@ class Extraction:
 def extract(case: CaseIn, pack: Pack, asked_on: dt.date) -> Extraction:
     """Structured fields win over what is read from the message."""
     m = matchers(pack)
-    text = ctx.normalise(case.message)
+    text, offsets = repair(ctx.normalise(case.message), pack)
     doc = ctx.make_doc(text)
     mods = ctx.scoped_modifiers(doc, m.rules)
-    findings, history = _finding_outputs(pack, doc, mods, case.message, m)
+    findings, history = _finding_outputs(pack, doc, mods, case.message, offsets, m)
     levels = _levels(text)
     procedures = _input_procedures(case, m) or _message_procedures(doc, mods, m, levels)
     for proc in procedures:
