@@ -152,3 +152,13 @@ def test_typos_of_pack_words_are_repaired_and_quoted_as_written(
 
 def test_a_correct_word_is_not_turned_into_a_pack_word() -> None:
     assert "bladder_change" not in {f.id for f in run("I fell off a ladder.").findings}
+
+
+def test_longest_allowed_message_is_assessed_quickly() -> None:
+    import time
+
+    base = "My legs are numb and weak and my back hurts, I cannot pee, the wound is red and the calf is swollen. "
+    started = time.perf_counter()
+    a = run((base * 250)[:20000])
+    assert a.triage.level == "emergency"
+    assert time.perf_counter() - started < 3.0  # was 3 s before scopes were grouped by sentence

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ OTHER_SURGERY = re.compile(
     r"breast|bowel|hand|wrist|ankle|foot|bariatric|cardiac)\s+(?:surgery|operation|op|replacement)(?![a-z])"
 )
 DROP_FOR_PROCEDURES = {"NEGATED_EXISTENCE", "HYPOTHETICAL", "FAMILY"}
+# A co-occurrence pair is at most this many characters apart (8 words of up to ~20 letters).
+NEAR_REACH = 200
 STATUS_ORDER = {"present": 3, "possible": 2, "absent": 1}
 
 
@@ -50,14 +53,19 @@ class NearMatcher:
     b: re.Pattern[str]
     gap: re.Pattern[str]
 
+    reach: int  # characters a gap of `window` words can span at most (pairs further apart are skipped)
+
     def spans(self, text: str) -> list[tuple[str, int, int]]:
         firsts = [(m.start(), m.end()) for m in self.a.finditer(text)]
         if not firsts:
             return []
         seconds = [(m.start(), m.end()) for m in self.b.finditer(text)]
+        starts = [two[0] for two in seconds]
         out = []
         for one in firsts:
-            for two in seconds:
+            lo = bisect.bisect_left(starts, one[0] - self.reach - 80)
+            hi = bisect.bisect_right(starts, one[1] + self.reach)
+            for two in seconds[lo:hi]:
                 left, right = (one, two) if one[0] < two[0] else (two, one)
                 if left[1] <= right[0] and self.gap.fullmatch(text, left[1], right[0]):
                     out.append((self.finding, left[0], right[1]))
@@ -85,7 +93,9 @@ def matchers(pack: Pack) -> Matchers:
         (p.id, p.name, str(p.family), ctx.whole_words("|".join(p.patterns))) for p in pack.procedures.values()
     ]
     near = [
-        NearMatcher(f.id, re.compile(rule.sources()[0]), re.compile(rule.sources()[1]), _gap(rule.window))
+        NearMatcher(
+            f.id, re.compile(rule.sources()[0]), re.compile(rule.sources()[1]), _gap(rule.window), NEAR_REACH
+        )
         for f in pack.findings.values()
         for rule in f.near
     ]
@@ -146,7 +156,7 @@ def _finding_outputs(
 ) -> tuple[list[FindingOut], list[str]]:
     spans = _spans(doc.text, m)
     token_spans = [doc.token_span(s, e) for _, s, e in spans]
-    categories = ctx.modifier_categories(mods, token_spans)
+    categories = ctx.modifier_categories(doc, mods, token_spans)
     best: dict[str, FindingOut] = {}
     history: list[str] = []
     for (fid, fixed_start, fixed_end), toks, cats in zip(spans, token_spans, categories, strict=True):
@@ -199,7 +209,7 @@ def _message_procedures(
         for mt in rx.finditer(doc.text):
             if not any(mt.start() < e and s < mt.end() for _, s, e in spans):
                 spans.append((pid, mt.start(), mt.end()))
-    categories = ctx.modifier_categories(mods, [doc.token_span(s, e) for _, s, e in spans])
+    categories = ctx.modifier_categories(doc, mods, [doc.token_span(s, e) for _, s, e in spans])
     by_id = {pid: (name, family) for pid, name, family, _ in m.procedures}
     kept = {
         pid for (pid, _, _), cats in zip(spans, categories, strict=True) if not cats & DROP_FOR_PROCEDURES
