@@ -157,7 +157,7 @@ def test_a_correct_word_is_not_turned_into_a_pack_word() -> None:
 def test_longest_allowed_message_is_assessed_quickly() -> None:
     import time
 
-    base = "My legs are numb and weak and my back hurts, I cannot pee, the wound is red, the calf is swollen. "
+    base = "My legs are numb and weak, my back hurts, I cannot pee, the wound is red, the calf is swollen. "
     started = time.perf_counter()
     a = run((base * 250)[:20000])
     assert a.triage.level == "emergency"
