@@ -100,6 +100,7 @@ PRESENT = {
     "palpitations": "My heart is racing.",
     "gradual_return": "The leg pain gradually came back.",
     "still_present": "My toe is still numb.",
+    "activity_question": "When can I return to work?",
 }
 
 # (finding, negated, historical, hypothetical): none of these may read as present.

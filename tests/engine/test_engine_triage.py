@@ -40,6 +40,12 @@ RED_FLAGS = {
         "Since my discectomy no problems with my bladder.",
         "After my discectomy, what if my bladder feels different?",
     ),
+    "bilateral_numbness_early": (
+        "Three days after my laminectomy both legs went numb.",
+        {},
+        "Three days after my laminectomy, no numbness in either leg.",
+        "Three days after my laminectomy, what if both legs go numb?",
+    ),
     "new_leg_weakness_early": (
         "A week after my laminectomy my left leg is weak.",
         {},

@@ -206,6 +206,7 @@ class RedFlag(Strict):
         default_factory=list, description="only after these procedures (empty: any)"
     )
     max_weeks: float | None = None
+    needs_known_time: bool = Field(False, description="fires only when the time since surgery is known")
     general: bool = False
     advice: str
     if_it_happens: str = Field(description="safety-net advice when the finding is only hypothetical")
