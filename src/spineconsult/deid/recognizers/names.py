@@ -13,8 +13,7 @@ from spineconsult.deid.lexicon import Lexicon, lexicon
 from spineconsult.deid.models import Span
 from spineconsult.deid.tokens import Token
 
-# Ordinary words that are also first names and too often plain words next to a cue ("to will", "and may").
-_SHORT_NAME = 3
+_SHORT_NAME = 3  # gazetteer entries this short (rl, ami, eff) are more often abbreviations
 _GAP_MAX = 3  # characters between two tokens that still count as neighbours ("Dr. J. Smith", "Smith, John")
 
 
@@ -25,7 +24,6 @@ def _kind(tok: Token, lex: Lexicon) -> str:
     if not lex.is_common(w):
         if not lex.is_name_word(w):
             return "unknown"
-        # two- and three-letter list entries (rl, ami, eff) are more often abbreviations: need a cue
         return "strong" if len(w) > _SHORT_NAME else "weak"
     return "weak" if w in lex.usual_names else "common"
 
