@@ -12,10 +12,12 @@ import hmac
 import re
 from datetime import timedelta
 from functools import lru_cache
-
-from faker import Faker
+from typing import TYPE_CHECKING
 
 from spineconsult.deid.dates import format_like, parse_date
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 _MIN_SHIFT_DAYS = 30
 _SHIFT_RANGE_DAYS = 335
@@ -88,6 +90,8 @@ def _same_case(value: str, like: str) -> str:
 
 @lru_cache(maxsize=1)
 def _faker() -> Faker:
+    from faker import Faker  # imported on first use: the CLI starts faster for every other command
+
     return Faker("en_US")
 
 
