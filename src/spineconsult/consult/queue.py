@@ -21,7 +21,8 @@ from spineconsult.store.models import Account, Case, ServiceLevelEvent
 log = logging.getLogger(__name__)
 TRIAGE_RANK = {"emergency": 0, "urgent": 1, "soon": 2, "routine": 3}
 OPEN_STATUSES = ("waiting", "claimed", "awaiting_patient", "in_review", "returned")
-UNANSWERED_STATUSES = ("waiting", "claimed", "awaiting_patient")
+# A case waiting for the patient's reply is not late; its clock resumes (later) when they answer.
+UNANSWERED_STATUSES = ("waiting", "claimed")
 
 
 def due_time(settings: Settings, submitted_at: datetime, plan: str) -> datetime:
