@@ -233,3 +233,26 @@ def test_advice_is_plain_and_carries_the_disclaimer(level: str) -> None:
     assert a.triage.level == level
     assert "not a diagnosis" in a.triage.advice
     assert "G83.4" not in a.triage.advice and "ICD" not in a.triage.advice
+
+
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "I have been unable to pee since last night.",
+        "I can't seem to pee.",
+        "peeing is really difficult.",
+        "I am having trouble passing water.",
+        "I am struggling to wee.",
+        "I have to push to pee.",
+        "my bladder feels full but nothing comes.",
+        "my bottom is numb.",
+        "I have no sensation in my saddle area.",
+        "it feels numb down below.",
+        "I wet the bed last night.",
+        "I soiled myself.",
+        "I am breathless.",
+        "I get chest pains.",
+    ],
+)
+def test_emergency_wordings_early_after_lumbar_surgery(wording: str) -> None:
+    assert run("Five days after my laminectomy, " + wording).triage.level == "emergency"
