@@ -256,3 +256,21 @@ def test_advice_is_plain_and_carries_the_disclaimer(level: str) -> None:
 )
 def test_emergency_wordings_early_after_lumbar_surgery(wording: str) -> None:
     assert run("Five days after my laminectomy, " + wording).triage.level == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("message", "level"),
+    [
+        ("Ten days after my fusion, the wound is discharging.", "urgent"),
+        ("Ten days after my fusion, the scar is oozing a little.", "urgent"),
+        ("Ten days after my fusion, my temperature is 38.5.", "urgent"),
+        ("Ten days after my fusion, a clear fluid is leaking from the scar.", "urgent"),
+        ("Ten days after my fusion, my leg is swollen and red below the knee.", "urgent"),
+        ("Ten days after my fusion, my foot has dropped.", "urgent"),
+        ("The day after my ACDF, my neck feels very tight and puffy.", "emergency"),
+        ("The day after my ACDF, I am making a whistling noise when I breathe.", "emergency"),
+        ("The day after my ACDF, there is a big swelling on the side of my neck.", "emergency"),
+    ],
+)
+def test_red_flag_wordings_reach_their_level(message: str, level: str) -> None:
+    assert LEVELS.index(run(message).triage.level) >= LEVELS.index(level)
