@@ -274,3 +274,18 @@ def test_emergency_wordings_early_after_lumbar_surgery(wording: str) -> None:
 )
 def test_red_flag_wordings_reach_their_level(message: str, level: str) -> None:
     assert LEVELS.index(run(message).triage.level) >= LEVELS.index(level)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Is it normal to feel tired two weeks after my discectomy?",
+        "When can I drive after my ACDF?",
+        "My bladder is fine and I am walking well after my laminectomy.",
+        "I had a catheter for a day in hospital after my fusion, now all fine.",
+        "I am worried about getting a blood clot on the plane after my fusion.",
+        "My wound looks clean and there is no redness.",
+    ],
+)
+def test_everyday_questions_stay_routine(message: str) -> None:
+    assert run(message).triage.level == "routine"
