@@ -302,6 +302,8 @@ def test_context_details(sentence: str, finding: str, expected: str | None) -> N
         ),
         ("I never had sciatica until last week.", "leg_pain", "present"),
         ("Nothing is numb.", "numbness", "absent"),
+        ("In case it matters, I have a fever.", "fever", "present"),
+        ("I never had any bladder issues until today when I couldn't pee.", "urinary_retention", "present"),
         ("The pain shot down my leg again like before surgery.", "leg_pain", "present"),
         ("I don't know why I can't pee.", "urinary_retention", "present"),
         ("No idea why my calf is swollen.", "calf_swelling", "present"),

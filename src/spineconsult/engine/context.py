@@ -146,9 +146,7 @@ def _limit_scope(mod: Modifier, other: Modifier) -> None:
     mod.scope = (lo, hi)
 
 
-QUESTION = re.compile(
-    r"\?|(?<![a-z])(?:should|what|whether|do i|can i|could i|would|is it|will i|in case)(?![a-z])"
-)
+QUESTION = re.compile(r"\?|(?<![a-z])(?:should|what|whether|do i|can i|could i|would|is it|will i)(?![a-z])")
 
 
 def _in_question(mod: Modifier, doc: Doc) -> bool:

@@ -52,7 +52,6 @@ class NearMatcher:
     a: re.Pattern[str]
     b: re.Pattern[str]
     gap: re.Pattern[str]
-
     reach: int  # characters a gap of `window` words can span at most (pairs further apart are skipped)
 
     def spans(self, text: str) -> list[tuple[str, int, int]]:
@@ -100,14 +99,6 @@ def matchers(pack: Pack) -> Matchers:
         for rule in f.near
     ]
     return Matchers(findings, near, procedures, ctx.CompiledRules(pack.context))
-
-
-@dataclass(frozen=True)
-class Mention:
-    finding: str
-    start: int
-    end: int
-    categories: frozenset[str]
 
 
 def _status(categories: frozenset[str], counts_when_historical: bool) -> tuple[str, str | None]:
