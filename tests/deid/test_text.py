@@ -47,6 +47,9 @@ POSITIVE = [
     ("My name is Grace and my back hurts.", "Grace", "NAME"),
     ("Kind regards,\nAnn Marie Smith", "Smith", "NAME"),
     ("Thanks, Bob", "Bob", "NAME"),
+    # short hospital acronyms after to/at/from in any case; lower-case places after a residence verb
+    ("husband did not come to gh with her", "gh", "LOCATION"),
+    ("He lives nearby in rockport and will visit.", "rockport", "LOCATION"),
 ]
 
 # Clinical text that must come out unchanged.
@@ -82,6 +85,9 @@ NEGATIVE = [
     "Switched to oxycodone 5 mg, on gabapentin 300 three times a day, back to work 2 days.",
     "I am Worried about the fusion. Thanks In advance for your help.",
     "Switched from Lyrica to Cymbalta last month.",
+    "Bleed extending into the 4th ventricle; sent to the ICU, then to CT.",
+    "AMBULATED IN HALL X2, COUMADIN AT HOME, SLEPT IN LONG NAPS.",
+    "She lives with her son and is in good spirits.",
 ]
 
 

@@ -77,6 +77,17 @@ def _saints(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     return spans
 
 
+def _place_cued(tokens: list[Token], i: int) -> bool:
+    return i > 0 and tokens[i - 1].lower in place_words()["place_cues"]
+
+
+def _residence_cued(tokens: list[Token], i: int) -> bool:
+    """"lives in rockport", "lives nearby in rockville": a residence verb just before the preposition lets a
+    lower-case ordinary-word place count too."""
+    before = {t.lower for t in tokens[max(0, i - 4) : i - 1]}
+    return not before.isdisjoint(place_words()["residence_verbs"])
+
+
 def _gazetteer(tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
     for i, tok in enumerate(tokens):
@@ -94,7 +105,7 @@ def _gazetteer(tokens: list[Token], lex: Lexicon) -> list[Span]:
                     )
         w = tok.lower
         if w in lex.places and len(w) > 3:  # three-letter places (Ami, Mai) are mostly abbreviations
-            cued = i > 0 and tokens[i - 1].lower in place_words()["place_cues"] and tok.is_title
+            cued = _place_cued(tokens, i) and (tok.is_title or _residence_cued(tokens, i))
             if not lex.is_common(w) or cued:
                 spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:gazetteer"))
     return spans
@@ -117,14 +128,22 @@ def _moved_place(tok: Token, lex: Lexicon) -> bool:
     return short_hospital or _hospital_acronym(tok, lex) or not lex.is_common(w)
 
 
-def _after_move(tokens: list[Token], lex: Lexicon) -> list[Span]:
+def _short_hospital(text: str, tok: Token, lex: Lexicon) -> bool:
+    # "came to gh", "at gh": a two- or three-letter hospital-like acronym after to/at/from, in any case,
+    # even when the letters are also a word in the not-a-name list (but not the "th" of "4th")
+    w = tok.lower
+    after_digit = tok.start > 0 and text[tok.start - 1].isdigit()
+    return 2 <= len(w) <= 3 and w.endswith("h") and w not in lex.clinical_acronyms and not after_digit
+
+
+def _after_move(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
     for i in range(1, len(tokens) - 1):
         if tokens[i].lower not in place_words()["move_preps"]:
             continue
         j = i + 2 if tokens[i + 1].lower == "the" and i + 2 < len(tokens) else i + 1
         moved = tokens[i - 1].lower in place_words()["move_verbs"] and _moved_place(tokens[j], lex)
-        if moved or _hospital_acronym(tokens[j], lex):
+        if moved or _hospital_acronym(tokens[j], lex) or _short_hospital(text, tokens[j], lex):
             spans.append(Span(start=tokens[j].start, end=tokens[j].end, type="LOCATION", rule="place:moved"))
     return spans
 
@@ -172,7 +191,7 @@ def find_places(text: str, tokens: list[Token]) -> list[Span]:
         _facilities(text, tokens, lex)
         + _saints(text, tokens, lex)
         + _gazetteer(tokens, lex)
-        + _after_move(tokens, lex)
+        + _after_move(text, tokens, lex)
         + _named_facilities(tokens, lex)
         + _wards(text, tokens, lex)
     )
