@@ -82,7 +82,7 @@ def _place_cued(tokens: list[Token], i: int) -> bool:
 
 
 def _residence_cued(tokens: list[Token], i: int) -> bool:
-    """"lives in rockport", "lives nearby in rockville": a residence verb just before the preposition lets a
+    """ "lives in rockport", "lives nearby in rockville": a residence verb just before the preposition lets a
     lower-case ordinary-word place count too."""
     before = {t.lower for t in tokens[max(0, i - 4) : i - 1]}
     return not before.isdisjoint(place_words()["residence_verbs"])
