@@ -50,6 +50,9 @@ POSITIVE = [
     # short hospital acronyms after to/at/from in any case; lower-case places after a residence verb
     ("husband did not come to gh with her", "gh", "LOCATION"),
     ("He lives nearby in rockport and will visit.", "rockport", "LOCATION"),
+    # ward names with a ward number after per/plan or a transfer verb
+    ("Per Quartermain 3 RN, UO only 20cc.", "Quartermain", "LOCATION"),
+    ("TRANSFER QUARTERMAIN 2 THIS AM.", "QUARTERMAIN", "LOCATION"),
 ]
 
 # Clinical text that must come out unchanged.
@@ -88,6 +91,7 @@ NEGATIVE = [
     "Bleed extending into the 4th ventricle; sent to the ICU, then to CT.",
     "AMBULATED IN HALL X2, COUMADIN AT HOME, SLEPT IN LONG NAPS.",
     "She lives with her son and is in good spirits.",
+    "Plan: lopressor 25 po bid, per protocol 2 units.",
 ]
 
 

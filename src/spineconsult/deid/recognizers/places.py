@@ -151,18 +151,19 @@ def _after_move(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
 _WARD_NUMBER = re.compile(r"\s+\d{1,2}\b(?![.:/\-]?\d)")
 
 
+def _ward_cue(w: str) -> bool:
+    # "to Quartermain 6", "transfer QUARTERMAIN 2", "per Quartermain 3 RN", "plan: QUARTERMAIN 2"
+    words = place_words()
+    return w in words["ward_preps"] or w in words["move_verbs"] or w in words["ward_cues"]
+
+
 def _wards(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
-    """An unknown word with a ward or floor number after to/on/from/at: "to Quartermain 6"."""
+    """An unknown word with a ward or floor number after to/on/from/at, a transfer verb or per/plan."""
     spans = []
     for i in range(1, len(tokens)):
         tok = tokens[i]
         w = tok.lower
-        if (
-            tokens[i - 1].lower not in place_words()["ward_preps"]
-            or len(w) < 4
-            or lex.is_common(w)
-            or w in lex.clinical_acronyms
-        ):
+        if not _ward_cue(tokens[i - 1].lower) or len(w) < 4 or lex.is_common(w) or w in lex.clinical_acronyms:
             continue
         if _WARD_NUMBER.match(text, tok.end):
             spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:ward"))
