@@ -53,6 +53,10 @@ POSITIVE = [
     # ward names with a ward number after per/plan or a transfer verb
     ("Per Quartermain 3 RN, UO only 20cc.", "Quartermain", "LOCATION"),
     ("TRANSFER QUARTERMAIN 2 THIS AM.", "QUARTERMAIN", "LOCATION"),
+    # lower-case initials next to a name; ambiguous first names before a surname; O'Brien-style surnames
+    ("nsg (j. renna) was present", "j", "NAME"),
+    ("report given by pat rixford to the team", "pat", "NAME"),
+    ("md will call son don reid regarding drainage", "don", "NAME"),
 ]
 
 # Clinical text that must come out unchanged.
@@ -92,6 +96,8 @@ NEGATIVE = [
     "AMBULATED IN HALL X2, COUMADIN AT HOME, SLEPT IN LONG NAPS.",
     "She lives with her son and is in good spirits.",
     "Plan: lopressor 25 po bid, per protocol 2 units.",
+    "I can't wait to go home, he'll need pt; I'm fine, rec'd 1 dose.",
+    "Will pat dry, don gloves and gown; art line in place, p.o. intake fair.",
 ]
 
 
@@ -124,3 +130,12 @@ def test_result_types_are_exported() -> None:
     result = deidentify_text("nothing to hide")
     assert isinstance(result, DeidResult)
     assert all(isinstance(s, Span) for s in result.spans)
+
+
+def test_surnames_with_an_apostrophe_are_one_word() -> None:
+    # "o'brien" is one token (not "o" + "brien") and a gazetteer name; contractions still split
+    from spineconsult.deid.tokens import tokenize
+
+    assert [t.lower for t in tokenize("j. o'brien's can't I'm")] == ["j", "o'brien", "can", "t", "i", "m"]
+    result = deidentify_text("verified by j. o'brien this morning")
+    assert "o'brien" not in result.text and "[NAME]." in result.text

@@ -41,7 +41,10 @@ class Lexicon:
     eponym_heads: frozenset[str]
 
     def is_name_word(self, w: str) -> bool:
-        return w in self.first_names or w in self.last_names
+        if w in self.first_names or w in self.last_names:
+            return True
+        # the gazetteers spell O'Brien, D'Angelo without the apostrophe
+        return "'" in w and self.is_name_word(w.replace("'", ""))
 
     def is_common(self, w: str) -> bool:
         return w in self.common_words or w in self.clinical_safe
