@@ -57,6 +57,8 @@ POSITIVE = [
     ("nsg (j. renna) was present", "j", "NAME"),
     ("report given by pat rixford to the team", "pat", "NAME"),
     ("md will call son don reid regarding drainage", "don", "NAME"),
+    # a capitalised word after a capital initial after a person cue
+    ("Reported to D. Phyl. Coags ok.", "Phyl", "NAME"),
 ]
 
 # Clinical text that must come out unchanged.
@@ -98,6 +100,7 @@ NEGATIVE = [
     "Plan: lopressor 25 po bid, per protocol 2 units.",
     "I can't wait to go home, he'll need pt; I'm fine, rec'd 1 dose.",
     "Will pat dry, don gloves and gown; art line in place, p.o. intake fair.",
+    "Sats 100% on 2L. Contd. rales R>L. Suct copious; diminished on the R. Spo2 95%.",
 ]
 
 

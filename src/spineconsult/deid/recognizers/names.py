@@ -92,6 +92,20 @@ def _capitalised_pair(text: str, tokens: list[Token], kinds: list[str], i: int) 
     return False
 
 
+def _after_initial(text: str, tokens: list[Token], i: int, lex: Lexicon) -> bool:
+    """A capitalised unknown or name word right after a capital initial: "Reported to D. Phyl"."""
+    tok = tokens[i]
+    if i == 0 or not tok.is_title or not _plausible_unknown(tok, lex) or tok.lower in lex.ambiguous_names:
+        return False
+    prev = tokens[i - 1]
+    if not _initial(text, prev) or text[prev.end : tok.start] != ". ":
+        return False
+    # the initial itself follows a word that points at a person (reported to, per, by): "on the R. Spo2",
+    # "100% on 2L. Contd." are sentence ends, not initials
+    cues = lex.cues
+    return _cue_before(text, tokens, i - 1, cues["before"] | cues["before_capitalized"])
+
+
 def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dict[int, str]:
     """Tokens that are names on their own or through a cue, with the rule that says so."""
     cues = lex.cues
@@ -110,6 +124,8 @@ def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dic
             hits[i] = "name:cue"
         elif kind == "unknown" and _capitalised_pair(text, tokens, kinds, i):
             hits[i] = "name:pair"
+        elif kind in ("unknown", "weak") and _after_initial(text, tokens, i, lex):
+            hits[i] = "name:initial"
     return hits
 
 
