@@ -59,6 +59,9 @@ POSITIVE = [
     ("md will call son don reid regarding drainage", "don", "NAME"),
     # a capitalised word after a capital initial after a person cue
     ("Reported to D. Phyl. Coags ok.", "Phyl", "NAME"),
+    # dates with mixed separators, and two month/day dates written together
+    ("11/21.93 neuro: pt alert", "11/21.93", "DATE"),
+    ("HAD TREATMENTS 10/03/10/04 AND DUE AGAIN", "10/03/10/04", "DATE"),
 ]
 
 # Clinical text that must come out unchanged.
@@ -101,6 +104,7 @@ NEGATIVE = [
     "I can't wait to go home, he'll need pt; I'm fine, rec'd 1 dose.",
     "Will pat dry, don gloves and gown; art line in place, p.o. intake fair.",
     "Sats 100% on 2L. Contd. rales R>L. Suct copious; diminished on the R. Spo2 95%.",
+    "HCT 27.9, K 4.1, Mg 2.0; 1/2.50 dose given; PS 10/5/5 overnight.",
 ]
 
 

@@ -41,7 +41,14 @@ _DATE_CUE_BEFORE = re.compile(
     r"\b(?:on|since|from|until|till|dated?|of|last|admitted|seen|by)\W{0,3}$", re.IGNORECASE
 )
 _MEASURED_RULES = frozenset(
-    {"date_month_day", "date_numeric_full", "date_numeric_day_first", "date_month_year_numeric"}
+    {
+        "date_month_day",
+        "date_numeric_full",
+        "date_numeric_day_first",
+        "date_month_year_numeric",
+        "date_numeric_mixed_separators",
+        "date_numeric_pair",
+    }
 )
 
 
