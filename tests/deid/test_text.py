@@ -109,6 +109,7 @@ NEGATIVE = [
     "Will pat dry, don gloves and gown; art line in place, p.o. intake fair.",
     "Sats 100% on 2L. Contd. rales R>L. Suct copious; diminished on the R. Spo2 95%.",
     "HCT 27.9, K 4.1, Mg 2.0; 1/2.50 dose given; PS 10/5/5 overnight.",
+    "Hypotensive (70-80'2/30-40's) all AM, team notified.",
     "EXTUBATED FROM 5/5 PSV/CPAP ONTO 40% COOL AEROSOL; placed on AC 14/5 overnight.",
     "Lot 123456-7890A, ratio 100000-1234-5, I/O 120000/1000.",
 ]
