@@ -64,6 +64,8 @@ POSITIVE = [
     ("HAD TREATMENTS 10/03/10/04 AND DUE AGAIN", "10/03/10/04", "DATE"),
     # "AC" before a date is the antecubital fossa, not the ventilator mode
     ("PICC PLACED IN R AC 11/17, ART LINE IN R RAD", "11/17", "DATE"),
+    # a gazetteer place before ", ST", in capitals too, even when it is an ordinary word
+    ("OLD RECORDS FROM ANNAPOLIS, MD. CONTIN DISCUSSION", "ANNAPOLIS", "LOCATION"),
     # phone numbers whose area code and exchange run together
     ("son (240444-1243) was in", "240444-1243", "PHONE"),
 ]
@@ -109,6 +111,7 @@ NEGATIVE = [
     "Will pat dry, don gloves and gown; art line in place, p.o. intake fair.",
     "Sats 100% on 2L. Contd. rales R>L. Suct copious; diminished on the R. Spo2 95%.",
     "HCT 27.9, K 4.1, Mg 2.0; 1/2.50 dose given; PS 10/5/5 overnight.",
+    "SENT HOME, MD AWARE; SWAN, PA-line; CAPS, NC 2L; CALM, IN NAD.",
     "Hypotensive (70-80'2/30-40's) all AM, team notified.",
     "EXTUBATED FROM 5/5 PSV/CPAP ONTO 40% COOL AEROSOL; placed on AC 14/5 overnight.",
     "Lot 123456-7890A, ratio 100000-1234-5, I/O 120000/1000.",

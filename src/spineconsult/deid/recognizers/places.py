@@ -186,6 +186,29 @@ def _named_facilities(tokens: list[Token], lex: Lexicon) -> list[Span]:
     return spans
 
 
+_STATE_AFTER = re.compile(
+    r",\s*(?:A[LKZR]|C[AOT]|DE|DC|FL|GA|HI|I[DLNA]|K[SY]|LA|M[EDAINSOT]|N[EVHJMYCD]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|"
+    r"V[TA]|W[AVIY])\b(?![\-/]|\s*\d)(?:\W+([A-Za-z]+))?"
+)
+
+
+def _cities_with_state(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
+    """A gazetteer place before ", ST" in capitals or title case, even an ordinary word: "ANNAPOLIS, MD"."""
+    spans = []
+    for tok in tokens:
+        if not (tok.is_upper or tok.is_title) or len(tok.lower) <= 3 or tok.lower not in lex.places:
+            continue
+        m = _STATE_AFTER.match(text, tok.end)
+        # "sent home, MD aware": a generic word, or MD/RN followed by a word that points at a person
+        if (
+            m
+            and tok.lower not in place_words()["generic"]
+            and (m.group(1) or "").lower() not in lex.cues["after"]
+        ):
+            spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:city_state"))
+    return spans
+
+
 def find_places(text: str, tokens: list[Token]) -> list[Span]:
     lex = lexicon()
     return (
@@ -195,4 +218,5 @@ def find_places(text: str, tokens: list[Token]) -> list[Span]:
         + _after_move(text, tokens, lex)
         + _named_facilities(tokens, lex)
         + _wards(text, tokens, lex)
+        + _cities_with_state(text, tokens, lex)
     )
