@@ -77,6 +77,9 @@ def _saints(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     return spans
 
 
+_RESIDENCE_REACH = 6  # "lives with son and family in rockville": the verb may stand a few words back
+
+
 def _place_cued(tokens: list[Token], i: int) -> bool:
     return i > 0 and tokens[i - 1].lower in place_words()["place_cues"]
 
@@ -84,7 +87,7 @@ def _place_cued(tokens: list[Token], i: int) -> bool:
 def _residence_cued(tokens: list[Token], i: int) -> bool:
     """ "lives in rockport", "lives nearby in rockville": a residence verb just before the preposition lets a
     lower-case ordinary-word place count too."""
-    before = {t.lower for t in tokens[max(0, i - 4) : i - 1]}
+    before = {t.lower for t in tokens[max(0, i - _RESIDENCE_REACH) : i - 1]}
     return not before.isdisjoint(place_words()["residence_verbs"])
 
 
@@ -134,6 +137,19 @@ def _short_hospital(text: str, tok: Token, lex: Lexicon) -> bool:
     w = tok.lower
     after_digit = tok.start > 0 and text[tok.start - 1].isdigit()
     return 2 <= len(w) <= 3 and w.endswith("h") and w not in lex.clinical_acronyms and not after_digit
+
+
+_ARROW = re.compile(r"(?:->|-->|=>)\s*$")
+
+
+def _after_arrow(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
+    """Notes write a transfer as an arrow: "found unresponsive-> GH EW", "OSH -> gh"."""
+    spans = []
+    for tok in tokens:
+        if _ARROW.search(text, max(0, tok.start - 4), tok.start):
+            if _hospital_acronym(tok, lex) or _short_hospital(text, tok, lex):
+                spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:moved"))
+    return spans
 
 
 def _after_move(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
@@ -216,6 +232,7 @@ def find_places(text: str, tokens: list[Token]) -> list[Span]:
         + _saints(text, tokens, lex)
         + _gazetteer(tokens, lex)
         + _after_move(text, tokens, lex)
+        + _after_arrow(text, tokens, lex)
         + _named_facilities(tokens, lex)
         + _wards(text, tokens, lex)
         + _cities_with_state(text, tokens, lex)
