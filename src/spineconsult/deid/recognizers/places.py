@@ -146,9 +146,9 @@ def _after_arrow(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     """Notes write a transfer as an arrow: "found unresponsive-> GH EW", "OSH -> gh"."""
     spans = []
     for tok in tokens:
-        if _ARROW.search(text, max(0, tok.start - 4), tok.start):
-            if _hospital_acronym(tok, lex) or _short_hospital(text, tok, lex):
-                spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:moved"))
+        hospital = _hospital_acronym(tok, lex) or _short_hospital(text, tok, lex)
+        if hospital and _ARROW.search(text, max(0, tok.start - 4), tok.start):
+            spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:moved"))
     return spans
 
 
