@@ -69,6 +69,8 @@ POSITIVE = [
     # a hospital acronym after a transfer arrow; a residence verb a few words before the place
     ("HPI: found unresponsive-> GH EW today.", "GH", "LOCATION"),
     ("LIVES WITH SON AND FAMILY IN ROCKVILLE. ALSO HAS", "ROCKVILLE", "LOCATION"),
+    # a hospital before "cath lab" is not an eponym
+    ("72 YR OLD MALE ADM FROM GH CATH LAB.", "GH", "LOCATION"),
     # phone numbers whose area code and exchange run together
     ("son (240444-1243) was in", "240444-1243", "PHONE"),
 ]
@@ -116,6 +118,7 @@ NEGATIVE = [
     "HCT 27.9, K 4.1, Mg 2.0; 1/2.50 dose given; PS 10/5/5 overnight.",
     "SENT HOME, MD AWARE; SWAN, PA-line; CAPS, NC 2L; CALM, IN NAD.",
     "pt -> OR, then -> CT; pH 7.30 ->PH 7.35; lives with wife and son in good health.",
+    "History of dvt, greenfield filter; endoscopy showed Mallory-Weiss tear; CHEYNE-STOKES RESPIRATIONS.",
     "Hypotensive (70-80'2/30-40's) all AM, team notified.",
     "EXTUBATED FROM 5/5 PSV/CPAP ONTO 40% COOL AEROSOL; placed on AC 14/5 overnight.",
     "Lot 123456-7890A, ratio 100000-1234-5, I/O 120000/1000.",
