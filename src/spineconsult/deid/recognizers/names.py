@@ -92,6 +92,20 @@ def _capitalised_pair(text: str, tokens: list[Token], kinds: list[str], i: int) 
     return False
 
 
+def _after_initial(text: str, tokens: list[Token], i: int, lex: Lexicon) -> bool:
+    """A capitalised unknown or name word right after a capital initial: "Reported to D. Phyl"."""
+    tok = tokens[i]
+    if i == 0 or not tok.is_title or not _plausible_unknown(tok, lex) or tok.lower in lex.ambiguous_names:
+        return False
+    prev = tokens[i - 1]
+    if not _initial(text, prev) or text[prev.end : tok.start] != ". ":
+        return False
+    # the initial itself follows a word that points at a person (reported to, per, by): "on the R. Spo2",
+    # "100% on 2L. Contd." are sentence ends, not initials
+    cues = lex.cues
+    return _cue_before(text, tokens, i - 1, cues["before"] | cues["before_capitalized"])
+
+
 def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dict[int, str]:
     """Tokens that are names on their own or through a cue, with the rule that says so."""
     cues = lex.cues
@@ -110,15 +124,25 @@ def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dic
             hits[i] = "name:cue"
         elif kind == "unknown" and _capitalised_pair(text, tokens, kinds, i):
             hits[i] = "name:pair"
+        elif kind in ("unknown", "weak") and _after_initial(text, tokens, i, lex):
+            hits[i] = "name:initial"
     return hits
 
 
-def _extends(text: str, tok: Token, kind: str, lex: Lexicon) -> bool:
+def _any_initial(text: str, tok: Token) -> bool:
+    # next to a name already found, a lower-case "d." is an initial too ("d. renna and j. o'brien")
+    return len(tok.text) == 1 and tok.text.isalpha() and text[tok.end : tok.end + 1] == "."
+
+
+def _extends(text: str, tok: Token, kind: str, lex: Lexicon, before: bool) -> bool:
     if kind in ("strong", "weak"):
-        return tok.lower not in lex.ambiguous_names or tok.is_title
+        # an ambiguous first name right before a surname is a first name ("pat rixford", "son don reid")
+        return (
+            tok.lower not in lex.ambiguous_names or tok.is_title or (before and tok.lower in lex.first_names)
+        )
     if kind == "unknown":
         return len(tok.lower) >= 4 and _plausible_unknown(tok, lex)
-    return kind == "letter" and _initial(text, tok)
+    return kind == "letter" and _any_initial(text, tok)
 
 
 def _grow(text: str, tokens: list[Token], kinds: list[str], hits: dict[int, str], lex: Lexicon) -> None:
@@ -127,7 +151,7 @@ def _grow(text: str, tokens: list[Token], kinds: list[str], hits: dict[int, str]
     while frontier:
         i = frontier.pop()
         for j in (i - 1, i + 1):
-            if 0 <= j < len(tokens) and j not in hits and _extends(text, tokens[j], kinds[j], lex):
+            if 0 <= j < len(tokens) and j not in hits and _extends(text, tokens[j], kinds[j], lex, j < i):
                 a, b = (tokens[j], tokens[i]) if j < i else (tokens[i], tokens[j])
                 if _adjacent(text, a, b):
                     hits[j] = hits[i]

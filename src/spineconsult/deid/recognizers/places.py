@@ -77,6 +77,20 @@ def _saints(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     return spans
 
 
+_RESIDENCE_REACH = 6  # "lives with son and family in rockville": the verb may stand a few words back
+
+
+def _place_cued(tokens: list[Token], i: int) -> bool:
+    return i > 0 and tokens[i - 1].lower in place_words()["place_cues"]
+
+
+def _residence_cued(tokens: list[Token], i: int) -> bool:
+    """ "lives in rockport", "lives nearby in rockville": a residence verb just before the preposition lets a
+    lower-case ordinary-word place count too."""
+    before = {t.lower for t in tokens[max(0, i - _RESIDENCE_REACH) : i - 1]}
+    return not before.isdisjoint(place_words()["residence_verbs"])
+
+
 def _gazetteer(tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
     for i, tok in enumerate(tokens):
@@ -94,7 +108,7 @@ def _gazetteer(tokens: list[Token], lex: Lexicon) -> list[Span]:
                     )
         w = tok.lower
         if w in lex.places and len(w) > 3:  # three-letter places (Ami, Mai) are mostly abbreviations
-            cued = i > 0 and tokens[i - 1].lower in place_words()["place_cues"] and tok.is_title
+            cued = _place_cued(tokens, i) and (tok.is_title or _residence_cued(tokens, i))
             if not lex.is_common(w) or cued:
                 spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:gazetteer"))
     return spans
@@ -117,14 +131,35 @@ def _moved_place(tok: Token, lex: Lexicon) -> bool:
     return short_hospital or _hospital_acronym(tok, lex) or not lex.is_common(w)
 
 
-def _after_move(tokens: list[Token], lex: Lexicon) -> list[Span]:
+def _short_hospital(text: str, tok: Token, lex: Lexicon) -> bool:
+    # "came to gh", "at gh": a two- or three-letter hospital-like acronym after to/at/from, in any case,
+    # even when the letters are also a word in the not-a-name list (but not the "th" of "4th")
+    w = tok.lower
+    after_digit = tok.start > 0 and text[tok.start - 1].isdigit()
+    return 2 <= len(w) <= 3 and w.endswith("h") and w not in lex.clinical_acronyms and not after_digit
+
+
+_ARROW = re.compile(r"(?:->|-->|=>)\s*$")
+
+
+def _after_arrow(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
+    """Notes write a transfer as an arrow: "found unresponsive-> GH EW", "OSH -> gh"."""
+    spans = []
+    for tok in tokens:
+        hospital = _hospital_acronym(tok, lex) or _short_hospital(text, tok, lex)
+        if hospital and _ARROW.search(text, max(0, tok.start - 4), tok.start):
+            spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:moved"))
+    return spans
+
+
+def _after_move(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
     for i in range(1, len(tokens) - 1):
         if tokens[i].lower not in place_words()["move_preps"]:
             continue
         j = i + 2 if tokens[i + 1].lower == "the" and i + 2 < len(tokens) else i + 1
         moved = tokens[i - 1].lower in place_words()["move_verbs"] and _moved_place(tokens[j], lex)
-        if moved or _hospital_acronym(tokens[j], lex):
+        if moved or _hospital_acronym(tokens[j], lex) or _short_hospital(text, tokens[j], lex):
             spans.append(Span(start=tokens[j].start, end=tokens[j].end, type="LOCATION", rule="place:moved"))
     return spans
 
@@ -132,18 +167,19 @@ def _after_move(tokens: list[Token], lex: Lexicon) -> list[Span]:
 _WARD_NUMBER = re.compile(r"\s+\d{1,2}\b(?![.:/\-]?\d)")
 
 
+def _ward_cue(w: str) -> bool:
+    # "to Quartermain 6", "transfer QUARTERMAIN 2", "per Quartermain 3 RN", "plan: QUARTERMAIN 2"
+    words = place_words()
+    return w in words["ward_preps"] or w in words["move_verbs"] or w in words["ward_cues"]
+
+
 def _wards(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
-    """An unknown word with a ward or floor number after to/on/from/at: "to Quartermain 6"."""
+    """An unknown word with a ward or floor number after to/on/from/at, a transfer verb or per/plan."""
     spans = []
     for i in range(1, len(tokens)):
         tok = tokens[i]
         w = tok.lower
-        if (
-            tokens[i - 1].lower not in place_words()["ward_preps"]
-            or len(w) < 4
-            or lex.is_common(w)
-            or w in lex.clinical_acronyms
-        ):
+        if not _ward_cue(tokens[i - 1].lower) or len(w) < 4 or lex.is_common(w) or w in lex.clinical_acronyms:
             continue
         if _WARD_NUMBER.match(text, tok.end):
             spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:ward"))
@@ -166,13 +202,38 @@ def _named_facilities(tokens: list[Token], lex: Lexicon) -> list[Span]:
     return spans
 
 
+_STATE_AFTER = re.compile(
+    r",\s*(?:A[LKZR]|C[AOT]|DE|DC|FL|GA|HI|I[DLNA]|K[SY]|LA|M[EDAINSOT]|N[EVHJMYCD]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|"
+    r"V[TA]|W[AVIY])\b(?![\-/]|\s*\d)(?:\W+([A-Za-z]+))?"
+)
+
+
+def _cities_with_state(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
+    """A gazetteer place before ", ST" in capitals or title case, even an ordinary word: "ANNAPOLIS, MD"."""
+    spans = []
+    for tok in tokens:
+        if not (tok.is_upper or tok.is_title) or len(tok.lower) <= 3 or tok.lower not in lex.places:
+            continue
+        m = _STATE_AFTER.match(text, tok.end)
+        # "sent home, MD aware": a generic word, or MD/RN followed by a word that points at a person
+        if (
+            m
+            and tok.lower not in place_words()["generic"]
+            and (m.group(1) or "").lower() not in lex.cues["after"]
+        ):
+            spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:city_state"))
+    return spans
+
+
 def find_places(text: str, tokens: list[Token]) -> list[Span]:
     lex = lexicon()
     return (
         _facilities(text, tokens, lex)
         + _saints(text, tokens, lex)
         + _gazetteer(tokens, lex)
-        + _after_move(tokens, lex)
+        + _after_move(text, tokens, lex)
+        + _after_arrow(text, tokens, lex)
         + _named_facilities(tokens, lex)
         + _wards(text, tokens, lex)
+        + _cities_with_state(text, tokens, lex)
     )
