@@ -1,6 +1,7 @@
 """Text de-identification benchmark: spineconsult vs Presidio (default recognizers) on real notes.
 
     python benchmarks/deid_text.py --data ../shared/data/physionet_deid [--synth DIR] [--no-presidio]
+        [--show-misses dev|held-out] [--show-false-positives dev|held-out]
 
 PhysioNet deid 1.1 gold standard: 2,434 nursing notes with typed PHI phrases (id-phi.phrase). A gold
 phrase counts as found when at least half of its characters are masked (by any type). A predicted span
@@ -117,6 +118,40 @@ def _score_doc(s: Score, doc: Doc, spans: list[tuple[int, int]]) -> None:
     s.clean_chars += sum(1 for i, g in enumerate(gold_chars) if not g and not doc.text[i].isspace())
 
 
+GROUPS = {"dev": "dev (odd patients)", "held-out": "held-out (even patients)"}
+
+
+def _context(text: str, a: int, b: int) -> str:
+    left, right = text[max(0, a - 30) : a], text[b : b + 30]
+    return " ".join(f"{left}[[{text[a:b]}]]{right}".split())
+
+
+def show_misses(docs: list[Doc], mask: Masker) -> None:
+    """Gold phrases less than half masked, by PHI type, with their context (for tuning the rules)."""
+    misses: dict[str, list[str]] = defaultdict(list)
+    for doc in docs:
+        masked = bytearray(len(doc.text))
+        for a, b in mask(doc.text):
+            masked[a:b] = b"\x01" * (b - a)
+        for a, b, kind in doc.gold:
+            if 2 * sum(masked[a:b]) < (b - a):
+                misses[kind].append(f"{doc.key}: {_context(doc.text, a, b)}")
+    for kind in sorted(misses):
+        print(f"\n### missed {kind} ({len(misses[kind])})")
+        print("\n".join(misses[kind]))
+
+
+def show_false_positives(docs: list[Doc]) -> None:
+    """Predicted spans overlapping no gold phrase, with their rule and context."""
+    for doc in docs:
+        gold = bytearray(len(doc.text))
+        for a, b, _ in doc.gold:
+            gold[a:b] = b"\x01" * (b - a)
+        for s in deidentify_text(doc.text).spans:
+            if not any(gold[s.start : s.end]):
+                print(f"{doc.key}: {s.rule:<28} {_context(doc.text, s.start, s.end)}")
+
+
 def ours(text: str) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in deidentify_text(text).spans]
 
@@ -208,10 +243,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--synth", type=Path, help="folder of presidio_synth (default: beside --data)")
     ap.add_argument("--no-presidio", action="store_true", help="skip the Presidio comparison")
     ap.add_argument("--limit", type=int, help="only the first N notes")
+    ap.add_argument("--show-misses", choices=sorted(GROUPS), help="print missed gold phrases of one half")
+    ap.add_argument(
+        "--show-false-positives", choices=sorted(GROUPS), help="print predicted non-PHI spans of one half"
+    )
     args = ap.parse_args(argv)
     if not (args.data / "id.text").exists():
         print(f"error: --data {args.data}: no id.text there", file=sys.stderr)
         return 2
+    if args.show_misses or args.show_false_positives:
+        docs = load_physionet(args.data)[: args.limit]
+        if args.show_misses:
+            show_misses([d for d in docs if d.group == GROUPS[args.show_misses]], ours)
+        if args.show_false_positives:
+            show_false_positives([d for d in docs if d.group == GROUPS[args.show_false_positives]])
+        return 0
     run_physionet(args.data, not args.no_presidio, args.limit)
     synth = args.synth or args.data.parent / "presidio_synth"
     if (synth / "synth_dataset_v2.json").exists():

@@ -42,6 +42,37 @@ POSITIVE = [
     ("His wife (201/324/1423) confirms.", "201/324/1423", "PHONE"),
     ("dtr at 212- 476- 8356.", "212- 476- 8356", "PHONE"),
     ("Plan: transfer today to Quartermain 6.", "Quartermain", "LOCATION"),
+    ("She lives in Manchester now.", "Manchester", "LOCATION"),
+    ("Dr. Jackson called back.", "Jackson", "NAME"),
+    ("My name is Grace and my back hurts.", "Grace", "NAME"),
+    ("Kind regards,\nAnn Marie Smith", "Smith", "NAME"),
+    ("Thanks, Bob", "Bob", "NAME"),
+    # short hospital acronyms after to/at/from in any case; lower-case places after a residence verb
+    ("husband did not come to gh with her", "gh", "LOCATION"),
+    ("He lives nearby in rockport and will visit.", "rockport", "LOCATION"),
+    # ward names with a ward number after per/plan or a transfer verb
+    ("Per Quartermain 3 RN, UO only 20cc.", "Quartermain", "LOCATION"),
+    ("TRANSFER QUARTERMAIN 2 THIS AM.", "QUARTERMAIN", "LOCATION"),
+    # lower-case initials next to a name; ambiguous first names before a surname; O'Brien-style surnames
+    ("nsg (j. renna) was present", "j", "NAME"),
+    ("report given by pat rixford to the team", "pat", "NAME"),
+    ("md will call son don reid regarding drainage", "don", "NAME"),
+    # a capitalised word after a capital initial after a person cue
+    ("Reported to D. Phyl. Coags ok.", "Phyl", "NAME"),
+    # dates with mixed separators, and two month/day dates written together
+    ("11/21.93 neuro: pt alert", "11/21.93", "DATE"),
+    ("HAD TREATMENTS 10/03/10/04 AND DUE AGAIN", "10/03/10/04", "DATE"),
+    # "AC" before a date is the antecubital fossa, not the ventilator mode
+    ("PICC PLACED IN R AC 11/17, ART LINE IN R RAD", "11/17", "DATE"),
+    # a gazetteer place before ", ST", in capitals too, even when it is an ordinary word
+    ("OLD RECORDS FROM ANNAPOLIS, MD. CONTIN DISCUSSION", "ANNAPOLIS", "LOCATION"),
+    # a hospital acronym after a transfer arrow; a residence verb a few words before the place
+    ("HPI: found unresponsive-> GH EW today.", "GH", "LOCATION"),
+    ("LIVES WITH SON AND FAMILY IN ROCKVILLE. ALSO HAS", "ROCKVILLE", "LOCATION"),
+    # a hospital before "cath lab" is not an eponym
+    ("72 YR OLD MALE ADM FROM GH CATH LAB.", "GH", "LOCATION"),
+    # phone numbers whose area code and exchange run together
+    ("son (240444-1243) was in", "240444-1243", "PHONE"),
 ]
 
 # Clinical text that must come out unchanged.
@@ -75,6 +106,22 @@ NEGATIVE = [
     "Remained on CPAP 5/5 overnight, PS 10/5 in the morning.",
     "Call x4 attempts, gave 2 units; NS bolus x 500.",
     "Switched to oxycodone 5 mg, on gabapentin 300 three times a day, back to work 2 days.",
+    "I am Worried about the fusion. Thanks In advance for your help.",
+    "Switched from Lyrica to Cymbalta last month.",
+    "Bleed extending into the 4th ventricle; sent to the ICU, then to CT.",
+    "AMBULATED IN HALL X2, COUMADIN AT HOME, SLEPT IN LONG NAPS.",
+    "She lives with her son and is in good spirits.",
+    "Plan: lopressor 25 po bid, per protocol 2 units.",
+    "I can't wait to go home, he'll need pt; I'm fine, rec'd 1 dose.",
+    "Will pat dry, don gloves and gown; art line in place, p.o. intake fair.",
+    "Sats 100% on 2L. Contd. rales R>L. Suct copious; diminished on the R. Spo2 95%.",
+    "HCT 27.9, K 4.1, Mg 2.0; 1/2.50 dose given; PS 10/5/5 overnight.",
+    "SENT HOME, MD AWARE; SWAN, PA-line; CAPS, NC 2L; CALM, IN NAD.",
+    "pt -> OR, then -> CT; pH 7.30 ->PH 7.35; lives with wife and son in good health.",
+    "History of dvt, greenfield filter; endoscopy showed Mallory-Weiss tear; CHEYNE-STOKES RESPIRATIONS.",
+    "Hypotensive (70-80'2/30-40's) all AM, team notified.",
+    "EXTUBATED FROM 5/5 PSV/CPAP ONTO 40% COOL AEROSOL; placed on AC 14/5 overnight.",
+    "Lot 123456-7890A, ratio 100000-1234-5, I/O 120000/1000.",
 ]
 
 
@@ -107,3 +154,12 @@ def test_result_types_are_exported() -> None:
     result = deidentify_text("nothing to hide")
     assert isinstance(result, DeidResult)
     assert all(isinstance(s, Span) for s in result.spans)
+
+
+def test_surnames_with_an_apostrophe_are_one_word() -> None:
+    # "o'brien" is one token (not "o" + "brien") and a gazetteer name; contractions still split
+    from spineconsult.deid.tokens import tokenize
+
+    assert [t.lower for t in tokenize("j. o'brien's can't I'm")] == ["j", "o'brien", "can", "t", "i", "m"]
+    result = deidentify_text("verified by j. o'brien this morning")
+    assert "o'brien" not in result.text and "[NAME]." in result.text

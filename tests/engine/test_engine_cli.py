@@ -124,3 +124,20 @@ def test_real_process_prints_no_traceback() -> None:
     )
     assert proc.returncode == 2
     assert proc.stderr.strip() == "error: message: Input should be a valid string"
+
+
+def test_fast_entry_point_runs_assess_without_the_full_cli() -> None:
+    code = (
+        "import sys; sys.argv = ['spineconsult', 'assess', '-', '--json']; "
+        "import spineconsult.entry as e; e.main(); "
+        "assert 'spineconsult.cli' not in sys.modules"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        input='{"message": "I cannot pee after my discectomy."}',
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["triage"]["level"] == "emergency"

@@ -133,3 +133,32 @@ def test_no_symptoms_favours_expected_recovery() -> None:
 
 def test_a_span_is_one_procedure() -> None:
     assert run("I had a neck laminectomy without fusion.").context.families == ["posterior_cervical"]
+
+
+@pytest.mark.parametrize(
+    ("message", "finding", "quoted"),
+    [
+        ("My calf is swolen and hurting.", "calf_swelling", "calf is swolen"),
+        ("I get a bad hedache when I stand.", "headache", "hedache"),
+        ("My foot keeps slapping the floor.", "foot_drop", "foot keeps slapping"),
+    ],
+)
+def test_typos_of_pack_words_are_repaired_and_quoted_as_written(
+    message: str, finding: str, quoted: str
+) -> None:
+    found = {f.id: f for f in run(message).findings}
+    assert found[finding].text == quoted
+
+
+def test_a_correct_word_is_not_turned_into_a_pack_word() -> None:
+    assert "bladder_change" not in {f.id for f in run("I fell off a ladder.").findings}
+
+
+def test_longest_allowed_message_is_assessed_quickly() -> None:
+    import time
+
+    base = "My legs are numb and weak, my back hurts, I cannot pee, the wound is red, the calf is swollen. "
+    started = time.perf_counter()
+    a = run((base * 250)[:20000])
+    assert a.triage.level == "emergency"
+    assert time.perf_counter() - started < 3.0  # was 3 s before scopes were grouped by sentence

@@ -97,6 +97,10 @@ PRESENT = {
     "sexual_dysfunction": "Since the operation I can't get an erection.",
     "bladder_change": "Something is not right with my bladder.",
     "disc_reherniation_named": "The MRI shows a recurrent disc herniation.",
+    "palpitations": "My heart is racing.",
+    "gradual_return": "The leg pain gradually came back.",
+    "still_present": "My toe is still numb.",
+    "activity_question": "When can I return to work?",
 }
 
 # (finding, negated, historical, hypothetical): none of these may read as present.
@@ -298,6 +302,9 @@ def test_context_details(sentence: str, finding: str, expected: str | None) -> N
         ),
         ("I never had sciatica until last week.", "leg_pain", "present"),
         ("Nothing is numb.", "numbness", "absent"),
+        ("In case it matters, I have a fever.", "fever", "present"),
+        ("I never had any bladder issues until today when I couldn't pee.", "urinary_retention", "present"),
+        ("The pain shot down my leg again like before surgery.", "leg_pain", "present"),
         ("I don't know why I can't pee.", "urinary_retention", "present"),
         ("No idea why my calf is swollen.", "calf_swelling", "present"),
         ("Without warning I lost control of my bowels.", "bowel_incontinence", "present"),
@@ -345,3 +352,20 @@ def test_no_false_match_across_words(sentence: str, finding: str) -> None:
 )
 def test_stems_do_not_match_other_words(sentence: str) -> None:
     assert not {"numbness", "saddle_anaesthesia", "wound_redness", "claudication"} & set(statuses(sentence))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Something odd with my waterworks since surgery.", "present"),
+        ("My bladder and bowels are normal.", "absent"),
+        ("My bladder is working fine but my leg is weak.", "absent"),
+        ("I cannot empty my bladder.", None),  # superseded by urinary_retention
+    ],
+)
+def test_bladder_mentions_are_a_safety_net(sentence: str, expected: str | None) -> None:
+    assert statuses(sentence).get("bladder_change") == expected
+
+
+def test_cant_lift_head_is_not_leg_weakness() -> None:
+    assert "leg_weakness" not in statuses("I can't lift my head up properly.")

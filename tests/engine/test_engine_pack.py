@@ -188,6 +188,16 @@ def test_broken_pack_names_file_entry_and_key(
     assert "\n" not in message
 
 
+def test_duplicate_key_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "pack"
+    shutil.copytree(PACKS_DIR / "spine_postop", target)
+    (target / "follow_up.yaml").write_text(
+        "- id: a\n  after_days: 1\n  after_days: 2\n  check: x\n  escalate_if: y\n", encoding="utf-8"
+    )
+    with pytest.raises(PackError, match=r"^follow_up\.yaml: .*key 'after_days'.*appears twice"):
+        load_pack(target)
+
+
 def test_missing_file_and_bad_yaml(tmp_path: Path) -> None:
     target = tmp_path / "pack"
     shutil.copytree(PACKS_DIR / "spine_postop", target)

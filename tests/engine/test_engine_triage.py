@@ -40,6 +40,12 @@ RED_FLAGS = {
         "Since my discectomy no problems with my bladder.",
         "After my discectomy, what if my bladder feels different?",
     ),
+    "bilateral_numbness_early": (
+        "Three days after my laminectomy both legs went numb.",
+        {},
+        "Three days after my laminectomy, no numbness in either leg.",
+        "Three days after my laminectomy, what if both legs go numb?",
+    ),
     "new_leg_weakness_early": (
         "A week after my laminectomy my left leg is weak.",
         {},
@@ -227,3 +233,59 @@ def test_advice_is_plain_and_carries_the_disclaimer(level: str) -> None:
     assert a.triage.level == level
     assert "not a diagnosis" in a.triage.advice
     assert "G83.4" not in a.triage.advice and "ICD" not in a.triage.advice
+
+
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "I have been unable to pee since last night.",
+        "I can't seem to pee.",
+        "peeing is really difficult.",
+        "I am having trouble passing water.",
+        "I am struggling to wee.",
+        "I have to push to pee.",
+        "my bladder feels full but nothing comes.",
+        "my bottom is numb.",
+        "I have no sensation in my saddle area.",
+        "it feels numb down below.",
+        "I wet the bed last night.",
+        "I soiled myself.",
+        "I am breathless.",
+        "I get chest pains.",
+    ],
+)
+def test_emergency_wordings_early_after_lumbar_surgery(wording: str) -> None:
+    assert run("Five days after my laminectomy, " + wording).triage.level == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("message", "level"),
+    [
+        ("Ten days after my fusion, the wound is discharging.", "urgent"),
+        ("Ten days after my fusion, the scar is oozing a little.", "urgent"),
+        ("Ten days after my fusion, my temperature is 38.5.", "urgent"),
+        ("Ten days after my fusion, a clear fluid is leaking from the scar.", "urgent"),
+        ("Ten days after my fusion, my leg is swollen and red below the knee.", "urgent"),
+        ("Ten days after my fusion, my foot has dropped.", "urgent"),
+        ("The day after my ACDF, my neck feels very tight and puffy.", "emergency"),
+        ("The day after my ACDF, I am making a whistling noise when I breathe.", "emergency"),
+        ("The day after my ACDF, there is a big swelling on the side of my neck.", "emergency"),
+    ],
+)
+def test_red_flag_wordings_reach_their_level(message: str, level: str) -> None:
+    assert LEVELS.index(run(message).triage.level) >= LEVELS.index(level)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Is it normal to feel tired two weeks after my discectomy?",
+        "When can I drive after my ACDF?",
+        "My bladder is fine and I am walking well after my laminectomy.",
+        "I had a catheter for a day in hospital after my fusion, now all fine.",
+        "I am worried about getting a blood clot on the plane after my fusion.",
+        "My wound looks clean and there is no redness.",
+    ],
+)
+def test_everyday_questions_stay_routine(message: str) -> None:
+    assert run(message).triage.level == "routine"

@@ -28,6 +28,11 @@ def test_emergency_advice_comes_at_once_and_the_case_tops_the_queue(client, ctx,
     ids = [item["id"] for item in queue]
     assert ids.index(created["id"]) < ids.index(routine)
     assert queue[0]["triage_level"] == "emergency"
+    with smtp_server() as (inbox, port):
+        ctx.mailer = SmtpMailer(ctx.settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port}))
+        worker.run_once(ctx)
+    alerted = {m["To"] for m in inbox.messages if m["Subject"] == "Emergency case submitted"}
+    assert alerted == {"sara@example.org", "otto@example.org"}  # its specialty's specialist and the operator
 
 
 def test_due_time_is_submission_plus_the_service_level(client, ctx, personas):
@@ -108,4 +113,24 @@ def test_answered_cases_do_not_breach(client, ctx, personas):
     start = ctx.now()
     case_in_state(ctx, "alice@example.org", "in_review")
     ctx.clock = lambda: start + timedelta(hours=5)
+    assert worker.run_once(ctx).breaches == 0
+
+
+def test_waiting_for_the_patient_stops_the_clock(client, ctx, personas):
+    from spineconsult.consult import queue, thread
+    from spineconsult.consult.schemas import MessageIn
+
+    from .helpers import actor
+
+    start = ctx.now()
+    case_id = submit(ctx, "alice@example.org")
+    surgeon, alice = actor(ctx, "sara@example.org"), actor(ctx, "alice@example.org")
+    queue.claim_case(ctx, surgeon, case_id)
+    ctx.clock = lambda: start + timedelta(hours=1)
+    thread.request_information(ctx, surgeon, case_id, MessageIn(body="Please send the MRI report."))
+    ctx.clock = lambda: start + timedelta(hours=5)
+    assert worker.run_once(ctx).breaches == 0
+    thread.post_message(ctx, alice, case_id, MessageIn(body="Here is what the report says."))
+    due = thread.get_case(ctx, surgeon, case_id).due_at
+    assert abs((due - (start + timedelta(hours=8))).total_seconds()) < 5
     assert worker.run_once(ctx).breaches == 0

@@ -73,7 +73,8 @@ def draft_from_assessment(assessment: dict[str, Any]) -> AnswerDraft:
         investigations=_lines(_investigation(i) for i in assessment.get("investigations") or []),
         differential_diagnosis=_lines(str(d.get("name")) for d in differential[1:4]),
         treatment_plan=_lines(_treatment(t) for t in assessment.get("treatment_options") or []),
-        body=str((assessment.get("triage") or {}).get("advice", "")),
+        # The free text is the specialist's own; the triage advice was for the patient, not this.
+        body="",
     )
 
 

@@ -21,9 +21,14 @@ BUILT_IN_MESSAGES = (
     "Ten days after my discectomy. Mild soreness at the incision, walking every day, leg pain gone. "
     "No fever. Is this a normal recovery?",
 )
+DEMO_ANSWER_BODY = (
+    "Thank you for the clear description. The sections below give the most probable cause, what is "
+    "worth checking and when, and what can help meanwhile. Write again if anything gets worse or new "
+    "symptoms appear."
+)
 DEMO_ACCOUNTS = (
     ("patient", "patient@demo.spineconsult.org", "Pat Demo", None),
-    ("patient", "proxy@demo.spineconsult.org", "Robin Friend", None),
+    ("patient", "proxy@demo.spineconsult.org", "Robin Hale", None),
     ("specialist", "surgeon@demo.spineconsult.org", "Dr. Sam Spine", "spine_surgery"),
     ("specialist", "pain@demo.spineconsult.org", "Dr. Paula Pain", "pain_medicine"),
     ("reviewer", "reviewer@demo.spineconsult.org", "Dr. Rey Review", None),
@@ -79,6 +84,6 @@ def _demo_case(ctx: ServiceContext, actor: Actor, message: str, proxy_for: str |
 
 def _publish_demo(ctx: ServiceContext, case_id: str, surgeon: Actor, reviewer: Actor) -> None:
     queue.claim_case(ctx, surgeon, case_id)
-    draft = answers.draft_answer(ctx, surgeon, case_id)
+    draft = answers.draft_answer(ctx, surgeon, case_id).model_copy(update={"body": DEMO_ANSWER_BODY})
     answers.answer_case(ctx, surgeon, case_id, AnswerIn(**draft.model_dump()))
     review.review_case(ctx, reviewer, case_id, ReviewIn(decision="approve", comment="Demo approval."))

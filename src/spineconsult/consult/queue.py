@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from spineconsult.consult import audit, notifications
@@ -16,9 +18,11 @@ from spineconsult.consult.schemas import CaseSummary, QueueItem, ServiceLevelEve
 from spineconsult.settings import Settings
 from spineconsult.store.models import Account, Case, ServiceLevelEvent
 
+log = logging.getLogger(__name__)
 TRIAGE_RANK = {"emergency": 0, "urgent": 1, "soon": 2, "routine": 3}
 OPEN_STATUSES = ("waiting", "claimed", "awaiting_patient", "in_review", "returned")
-UNANSWERED_STATUSES = ("waiting", "claimed", "awaiting_patient")
+# A case waiting for the patient's reply is not late; its clock resumes (later) when they answer.
+UNANSWERED_STATUSES = ("waiting", "claimed")
 
 
 def due_time(settings: Settings, submitted_at: datetime, plan: str) -> datetime:
@@ -48,8 +52,13 @@ def list_queue(
     if specialty:
         query = query.where(Case.specialty == specialty)
     now = ctx.now()
-    with ctx.read() as session:
-        return [_queue_item(case, name, now) for case, name in session.execute(query)]
+    with ctx.write() as session:
+        items = [_queue_item(case, name, now) for case, name in session.execute(query)]
+        # The queue shows excerpts of the cases' messages: that is a read of them.
+        audit.record(
+            session, ctx, actor, "queue.read", None, specialty=specialty, cases=[i.id for i in items]
+        )
+        return items
 
 
 def _queue_item(case: Case, claimer: str | None, now: datetime) -> QueueItem:
@@ -139,9 +148,14 @@ def check_service_levels(ctx: ServiceContext) -> WorkerReport:
     Runs in the worker. Each event is recorded once (unique per case and kind) and operators are
     e-mailed in the same transaction.
     """
-    with ctx.write() as session:
-        escalations = _escalate(session, ctx)
-        breaches = _record_breaches(session, ctx)
+    try:
+        with ctx.write() as session:
+            escalations = _escalate(session, ctx)
+            breaches = _record_breaches(session, ctx)
+    except IntegrityError:
+        # Another worker process recorded the same events first; its pass did the work.
+        log.info("service-level events already recorded by another worker")
+        return WorkerReport()
     return WorkerReport(escalations=escalations, breaches=breaches)
 
 

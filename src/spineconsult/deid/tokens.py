@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# letters of any script (names such as Auðbjörnsson or Šušulić), with inner apostrophes (O'Brien)
-_WORD = re.compile(r"[^\W\d_](?:[^\W\d_']*[^\W\d_])?")
+# letters of any script (names such as Auðbjörnsson or Šušulić); an apostrophe joins a one-letter prefix
+# (O'Brien, D'Angelo) and a possessive 's (stripped below), while contractions split (can't -> can, t)
+_WORD = re.compile(r"(?:(?![iI]')[^\W\d_]')?[^\W\d_]+(?:'[sS](?![^\W\d_]))?")
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from spineconsult.engine.triage import advice, max_level, triage
 from spineconsult.knowledge.loader import Pack, default_pack
 from spineconsult.knowledge.schema import LEVELS
 
-CONDITION_FLOOR_MIN_SCORE = 0.2  # the first-ranked condition sets a level when it is this probable
+CONDITION_FLOOR_MIN_SCORE = 0.15  # the first-ranked condition sets a level when it is this probable
 CONDITION_LEVEL_CAP = "soon"  # above "soon" only red flags decide
 
 

@@ -13,8 +13,6 @@ import typer
 from spineconsult.engine.assess import assess
 from spineconsult.engine.models import Assessment, InputError
 
-MAX_INPUT_BYTES = 1_000_000  # a case is at most a 20,000-character message plus a few facts
-
 
 def _render(assessment: Assessment) -> None:
     # Rich is imported only for the readable report: `assess --json` and `--batch` start faster.
@@ -96,3 +94,9 @@ def demo_cmd() -> None:
         resources.files("spineconsult.engine").joinpath("demo_case.json").read_text(encoding="utf-8")
     )
     _render(assess(case))
+
+
+# The same two commands on their own, for the fast entry point (spineconsult.entry).
+engine_app = typer.Typer(add_completion=False, help="spineconsult assessment engine")
+engine_app.command("assess")(assess_cmd)
+engine_app.command("demo")(demo_cmd)

@@ -7,65 +7,9 @@ from __future__ import annotations
 
 import re
 
+from spineconsult.deid.lexicon import lexicon
 from spineconsult.deid.models import Span
 
-_HEADS = frozenset(
-    [
-        "sign",
-        "signs",
-        "test",
-        "tests",
-        "maneuver",
-        "manoeuvre",
-        "maneuvers",
-        "manoeuvres",
-        "syndrome",
-        "disease",
-        "malformation",
-        "kyphosis",
-        "scoliosis",
-        "angle",
-        "collar",
-        "brace",
-        "table",
-        "frame",
-        "rod",
-        "rods",
-        "screw",
-        "screws",
-        "fracture",
-        "fractures",
-        "approach",
-        "classification",
-        "grade",
-        "grading",
-        "scale",
-        "score",
-        "nodes",
-        "node",
-        "cyst",
-        "cysts",
-        "reflex",
-        "catheter",
-        "tongs",
-        "technique",
-        "criteria",
-        "index",
-        "valve",
-        "jacket",
-        "palsy",
-        "paralysis",
-        "phenomenon",
-        "retractor",
-        "rongeur",
-        "clamp",
-        "forceps",
-        "needle",
-        "stockings",
-        "stain",
-        "triad",
-    ]
-)
 _EPONYM_TYPES = frozenset({"NAME", "LOCATION"})  # Jackson table, Philadelphia collar are places too
 _KEEP_RULES = ("name:title", "name:relation", "known:")
 _AFTER = re.compile(r"(?:'s)?(?:[\s\-]+[A-Za-z]\.?)?[\s\-]+([A-Za-z]+)")
@@ -73,7 +17,7 @@ _AFTER = re.compile(r"(?:'s)?(?:[\s\-]+[A-Za-z]\.?)?[\s\-]+([A-Za-z]+)")
 
 def _followed_by_head(text: str, end: int) -> bool:
     m = _AFTER.match(text, end)
-    return bool(m and m.group(1).lower() in _HEADS)
+    return bool(m and m.group(1).lower() in lexicon().eponym_heads)
 
 
 def _chain_end(text: str, spans: list[Span], i: int) -> int:

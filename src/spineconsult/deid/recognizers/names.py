@@ -9,118 +9,13 @@ or a neighbouring name (Mary Healey).
 
 from __future__ import annotations
 
+import re
+
 from spineconsult.deid.lexicon import Lexicon, lexicon
 from spineconsult.deid.models import Span
 from spineconsult.deid.tokens import Token
 
-# Ordinary words that are also first names and too often plain words next to a cue ("to will", "and may").
-_WEAK_BLOCK = frozenset(
-    [
-        "day",
-        "law",
-        "guard",
-        "low",
-        "clear",
-        "good",
-        "case",
-        "foot",
-        "strong",
-        "will",
-        "may",
-        "can",
-        "mark",
-        "bill",
-        "art",
-        "pat",
-        "grant",
-        "hope",
-        "faith",
-        "joy",
-        "chase",
-        "frank",
-        "drew",
-        "gene",
-        "june",
-        "august",
-        "guy",
-        "jack",
-        "major",
-        "max",
-        "page",
-        "ray",
-        "rob",
-        "sterling",
-        "summer",
-        "wade",
-        "white",
-        "brown",
-        "black",
-        "green",
-        "young",
-        "long",
-        "short",
-        "small",
-        "little",
-        "king",
-        "bell",
-        "hall",
-        "wall",
-        "lane",
-        "park",
-        "stone",
-        "wood",
-        "hill",
-        "rich",
-        "don",
-        "ed",
-        "sue",
-        "carol",
-        "dawn",
-        "eve",
-        "fern",
-        "gay",
-        "iris",
-        "ivy",
-        "lily",
-        "rose",
-        "ruby",
-        "sandy",
-        "star",
-        "sunny",
-        "sky",
-        "storm",
-        "rock",
-        "cliff",
-        "dale",
-        "glen",
-        "heath",
-        "rusty",
-        "buck",
-        "christian",
-        "les",
-        "lou",
-        "mac",
-        "mae",
-        "tom",
-        "ward",
-        "miles",
-        "amber",
-        "pearl",
-        "crystal",
-        "penny",
-        "honey",
-        "early",
-        "best",
-        "love",
-        "noble",
-        "gross",
-        "fine",
-        "hardy",
-        "moody",
-        "hale",
-    ]
-)
-_SHORT_NAME = 3
+_SHORT_NAME = 3  # gazetteer entries this short (rl, ami, eff) are more often abbreviations
 _GAP_MAX = 3  # characters between two tokens that still count as neighbours ("Dr. J. Smith", "Smith, John")
 
 
@@ -131,7 +26,6 @@ def _kind(tok: Token, lex: Lexicon) -> str:
     if not lex.is_common(w):
         if not lex.is_name_word(w):
             return "unknown"
-        # two- and three-letter list entries (rl, ami, eff) are more often abbreviations: need a cue
         return "strong" if len(w) > _SHORT_NAME else "weak"
     return "weak" if w in lex.usual_names else "common"
 
@@ -158,7 +52,7 @@ def _relation_target(tok: Token, kind: str, lex: Lexicon) -> bool:
     if kind == "strong":
         return True
     if kind == "weak":
-        return tok.lower not in _WEAK_BLOCK or tok.is_title
+        return tok.lower not in lex.ambiguous_names or tok.is_title
     return kind == "unknown" and _plausible_unknown(tok, lex)
 
 
@@ -198,6 +92,20 @@ def _capitalised_pair(text: str, tokens: list[Token], kinds: list[str], i: int) 
     return False
 
 
+def _after_initial(text: str, tokens: list[Token], i: int, lex: Lexicon) -> bool:
+    """A capitalised unknown or name word right after a capital initial: "Reported to D. Phyl"."""
+    tok = tokens[i]
+    if i == 0 or not tok.is_title or not _plausible_unknown(tok, lex) or tok.lower in lex.ambiguous_names:
+        return False
+    prev = tokens[i - 1]
+    if not _initial(text, prev) or text[prev.end : tok.start] != ". ":
+        return False
+    # the initial itself follows a word that points at a person (reported to, per, by): "on the R. Spo2",
+    # "100% on 2L. Contd." are sentence ends, not initials
+    cues = lex.cues
+    return _cue_before(text, tokens, i - 1, cues["before"] | cues["before_capitalized"])
+
+
 def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dict[int, str]:
     """Tokens that are names on their own or through a cue, with the rule that says so."""
     cues = lex.cues
@@ -208,23 +116,33 @@ def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dic
             continue
         if _after_title(text, tokens, i, kind, cues):
             hits[i] = "name:title"
-        elif kind == "strong":
-            hits[i] = "name:gazetteer"
         elif _cue_before(text, tokens, i, cues["relations"]) and _relation_target(tok, kind, lex):
             hits[i] = "name:relation"
-        elif kind == "weak" and tok.lower not in _WEAK_BLOCK and _person_cue(text, tokens, i, cues):
+        elif kind == "strong":
+            hits[i] = "name:gazetteer"
+        elif kind == "weak" and tok.lower not in lex.ambiguous_names and _person_cue(text, tokens, i, cues):
             hits[i] = "name:cue"
         elif kind == "unknown" and _capitalised_pair(text, tokens, kinds, i):
             hits[i] = "name:pair"
+        elif kind in ("unknown", "weak") and _after_initial(text, tokens, i, lex):
+            hits[i] = "name:initial"
     return hits
 
 
-def _extends(text: str, tok: Token, kind: str, lex: Lexicon) -> bool:
+def _any_initial(text: str, tok: Token) -> bool:
+    # next to a name already found, a lower-case "d." is an initial too ("d. renna and j. o'brien")
+    return len(tok.text) == 1 and tok.text.isalpha() and text[tok.end : tok.end + 1] == "."
+
+
+def _extends(text: str, tok: Token, kind: str, lex: Lexicon, before: bool) -> bool:
     if kind in ("strong", "weak"):
-        return tok.lower not in _WEAK_BLOCK or tok.is_title
+        # an ambiguous first name right before a surname is a first name ("pat rixford", "son don reid")
+        return (
+            tok.lower not in lex.ambiguous_names or tok.is_title or (before and tok.lower in lex.first_names)
+        )
     if kind == "unknown":
         return len(tok.lower) >= 4 and _plausible_unknown(tok, lex)
-    return kind == "letter" and _initial(text, tok)
+    return kind == "letter" and _any_initial(text, tok)
 
 
 def _grow(text: str, tokens: list[Token], kinds: list[str], hits: dict[int, str], lex: Lexicon) -> None:
@@ -233,11 +151,34 @@ def _grow(text: str, tokens: list[Token], kinds: list[str], hits: dict[int, str]
     while frontier:
         i = frontier.pop()
         for j in (i - 1, i + 1):
-            if 0 <= j < len(tokens) and j not in hits and _extends(text, tokens[j], kinds[j], lex):
+            if 0 <= j < len(tokens) and j not in hits and _extends(text, tokens[j], kinds[j], lex, j < i):
                 a, b = (tokens[j], tokens[i]) if j < i else (tokens[i], tokens[j])
                 if _adjacent(text, a, b):
                     hits[j] = hits[i]
                     frontier.append(j)
+
+
+# How people introduce or sign themselves in messages: "My name is Jane", "I'm Bob", "Thanks, Ann Lee".
+_SELF = re.compile(
+    r"\b(?:my name is|my name's|i am|i'm|this is|signed|regards|kind regards|best regards|best wishes|thanks|"
+    r"thank you|many thanks|sincerely|yours truly|cheers)[,:]?\s+"
+    r"((?:[A-Z][a-z'\-]+|[A-Z]\.)(?:[ \t]+(?:[A-Z][a-z'\-]+|[A-Z]\.)){0,2})",
+    re.IGNORECASE,
+)
+
+
+def _self_named(text: str, lex: Lexicon) -> list[Span]:
+    spans = []
+    for m in _SELF.finditer(text):
+        for word in re.finditer(r"[^\s.]+", m.group(1)):
+            w = word.group().lower()
+            if not word.group()[0].isupper() or (word.group().isupper() and len(w) > 1):
+                break  # lower case, or shouted text where every word is capitalised
+            if lex.is_common(w) and w not in lex.usual_names and not lex.is_name_word(w):
+                break  # "I am Worried", "Thanks In advance"
+            start = m.start(1) + word.start()
+            spans.append(Span(start=start, end=start + len(word.group()), type="NAME", rule="name:self"))
+    return spans
 
 
 def find_names(text: str, tokens: list[Token]) -> list[Span]:
@@ -245,6 +186,6 @@ def find_names(text: str, tokens: list[Token]) -> list[Span]:
     kinds = [_kind(t, lex) for t in tokens]
     hits = _seed(text, tokens, kinds, lex)
     _grow(text, tokens, kinds, hits, lex)
-    return [
+    return _self_named(text, lex) + [
         Span(start=tokens[i].start, end=tokens[i].end, type="NAME", rule=rule) for i, rule in hits.items()
     ]

@@ -17,12 +17,14 @@ PATTERNS_FILE = Path(__file__).resolve().parents[1] / "data" / "patterns.yaml"
 # A "m/d" date is more often a score or a setting after these words (pain 3/10, PEEP 5/5, BP 10/6).
 _MEASURE_BEFORE = re.compile(
     r"\b(?:pain|score|scale|nrs|vas|rated|rates|bp|sbp|nbp|abp|map|peep|ps|cpap|bipap|ie|i:e|ratio|strength|"
-    r"power|motor|mrc|grade|tv|rr|hr|vent|settings?|fio2?|dose|x|out\s+of|level|gcs|ett|cm|psv|imv|simv|ac|"
-    r"cmv|prvc|on\s+(?:ps|peep|cpap|simv|ac|imv))\W{0,3}$",
+    r"power|motor|mrc|grade|tv|rr|hr|vent|settings?|fio2?|dose|x|out\s+of|level|gcs|ett|cm|psv|imv|simv|"
+    r"cmv|prvc|on\s+(?:ps|peep|cpap|simv|ac|imv|a/c))\W{0,3}$",
     re.IGNORECASE,
 )
 _MEASURE_AFTER = re.compile(
-    r"^(?:\s*(?:pain|strength|power|scale|score|mmhg|cm|mg|ml|cc)\b|\s?%|/)", re.IGNORECASE
+    r"^(?:\s*(?:pain|strength|power|scale|score|mmhg|cm|mg|ml|cc|ns|tab|tabs|amp|dose|normal|sem|hsm|murmur)\b"
+    r"|\s?%|/)",
+    re.IGNORECASE,
 )
 _PAIN_NEAR = re.compile(
     r"\b(?:pain|painful|cp|c/o|complain\w*|discomfort|angina|ache\w*|rated?|rates|score|scale|nrs|vas|"
@@ -39,7 +41,14 @@ _DATE_CUE_BEFORE = re.compile(
     r"\b(?:on|since|from|until|till|dated?|of|last|admitted|seen|by)\W{0,3}$", re.IGNORECASE
 )
 _MEASURED_RULES = frozenset(
-    {"date_month_day", "date_numeric_full", "date_numeric_day_first", "date_month_year_numeric"}
+    {
+        "date_month_day",
+        "date_numeric_full",
+        "date_numeric_day_first",
+        "date_month_year_numeric",
+        "date_numeric_mixed_separators",
+        "date_numeric_pair",
+    }
 )
 
 
@@ -95,8 +104,11 @@ def _pain_score(text: str, start: int, end: int) -> bool:
 
 
 def _vent_setting(text: str, start: int, end: int) -> bool:
-    # "CPAP 5/5", "bipap 10/5", "flowby 6/2": pressure pairs near ventilation words
-    return bool(_VENT_NEAR.search(text[max(0, start - 24) : start]))
+    # "CPAP 5/5", "bipap 10/5", "flowby 6/2", "extubated from 5/5 PSV/CPAP": pressure pairs near ventilation
+    # words (bare "AC" is also the antecubital fossa: "PICC placed in R AC 11/17" is a date)
+    return bool(
+        _VENT_NEAR.search(text[max(0, start - 24) : start]) or _VENT_NEAR.search(text[end : end + 12])
+    )
 
 
 def _is_measure(text: str, start: int, end: int) -> bool:

