@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -12,6 +14,7 @@ from spineconsult.consult.queue import check_service_levels
 from spineconsult.library.evidence_pages import publish_evidence_pages
 from spineconsult.store.db import transaction
 from spineconsult.store.models import Case
+from spineconsult.web.pages.routes import ROUTERS
 
 from .conftest import PASSWORD, PERSONAS, csrf_of, log_in
 
@@ -446,3 +449,34 @@ def test_evidence_pages_are_found_and_shown(client: TestClient, page_ctx: Servic
         "what the studies show" in page.text and "Certainty" in page.text and "Related questions" in page.text
     )
     assert client.get("/library/evidence-no-such-treatment").status_code == 404
+
+
+def test_every_form_post_needs_the_csrf_token(client: TestClient) -> None:
+    log_in(client, "patient")
+    posts = [
+        r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute) and "POST" in r.methods
+    ]
+    assert len(posts) >= 10
+    for route in posts:
+        path = re.sub(r"\{[^}]+\}", "1", route.path)
+        response = client.post(path, data={"body": "x", "message": "x", "helpful": "yes"})
+        assert response.status_code == 403, route.path
+        assert "This form has expired" in response.text, route.path
+
+
+def test_odd_intake_input_is_an_error_by_the_field_never_a_500(client: TestClient) -> None:
+    token = log_in(client, "patient")
+    odd = [
+        ({"message": "x" * 20001}, "message"),
+        ({"age": "abc"}, "age"),
+        ({"age": "-3"}, "age"),
+        ({"procedure": "brain_surgery"}, "procedure"),
+        ({"side": "up"}, "side"),
+        ({"surgery_date": "2026-13-45"}, "surgery_date"),
+        ({"sex": "robot"}, "sex"),
+        ({"message": "ok\x00nul"}, "message"),
+    ]
+    for fields, name in odd:
+        response = client.post("/ask", data={"csrf_token": token, "message": ROUTINE} | fields)
+        assert response.status_code == 422, fields
+        assert f'id="{name}-error"' in response.text, fields
