@@ -8,8 +8,6 @@ and votes it helpful. Screenshots go to test-artifacts/screenshots/.
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,7 +32,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-REAL_PARTS = ("spineconsult.engine", "spineconsult.deid")
 
 QUESTION = (
     "Hello doctor, I am asking for my friend Tom Baker who had an L4-L5 hemilaminectomy on 2026-10-01 at "
@@ -61,16 +58,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _missing_parts() -> list[str]:
-    return [name for name in REAL_PARTS if importlib.util.find_spec(name) is None]
-
-
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app under uvicorn on a free loopback port, over a fresh SQLite database with the personas."""
-    missing = _missing_parts()
-    if missing and not os.environ.get("SPINECONSULT_PAGES_STAND_INS"):
-        pytest.skip(f"the browser flow needs {', '.join(missing)} (merged on main)")
     data_dir = tmp_path_factory.mktemp("browser")
     settings = settings_for(data_dir)
     migrate(settings)
