@@ -128,6 +128,7 @@ def patient_asks(page: Any, base_url: str, tmp_path: Path) -> str:
     page.click("form.card button[type=submit]")
     page.wait_for_url(re.compile(r"/ask$"))
     fill_intake(page, tmp_path)
+    assert_every_field_is_labelled(page)
     shot(page, "02-intake-filled")
     on_a_phone(page, "02-intake-mobile")
     page.click("text=Send my question")
@@ -181,6 +182,7 @@ def specialist_answers(page: Any, base_url: str, case_id: str) -> None:
     page.fill(
         "#body", "Welcome. The tingling most likely comes from the nerve that was bruised during surgery."
     )
+    assert_every_field_is_labelled(page)
     shot(page, "06-workspace", full_page=False)
     page.click("text=Send answer for review")
     page.wait_for_url(re.compile(r"answered=1"))
@@ -208,6 +210,7 @@ def reader_finds_reads_and_votes(browser: Any, base_url: str) -> None:
     # the first search loads the embedding model in the server: allow for a busy machine
     page.wait_for_selector("#results mark", timeout=60_000)
     assert_fits_the_screen(page)
+    assert_every_field_is_labelled(page)
     shot(page, "08-library-search-mobile")
     page.locator("#results a").first.click()
     page.wait_for_load_state()
@@ -237,3 +240,15 @@ def on_a_phone(page: Any, name: str) -> None:
     assert_fits_the_screen(page)
     shot(page, name)
     page.set_viewport_size(size)
+
+
+UNLABELLED = """
+[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+  .filter(el => el.labels.length === 0 && !el.getAttribute('aria-label'))
+  .map(el => el.id || el.name)
+"""
+
+
+def assert_every_field_is_labelled(page: Any) -> None:
+    """Accessible forms: a screen reader announces every field by its label."""
+    assert page.evaluate(UNLABELLED) == []
