@@ -480,3 +480,20 @@ def test_odd_intake_input_is_an_error_by_the_field_never_a_500(client: TestClien
         response = client.post("/ask", data={"csrf_token": token, "message": ROUTINE} | fields)
         assert response.status_code == 422, fields
         assert f'id="{name}-error"' in response.text, fields
+
+
+def test_a_withdrawn_answer_leaves_the_library(client: TestClient, page_ctx: ServiceContext) -> None:
+    publish(
+        client, "Since my L5-S1 microdiscectomy my left foot tingles and feels numb. Will the tingling stop?"
+    )
+    slug = (
+        client.get("/library", params={"q": "tingles"}).text.split('<h2><a href="/library/')[1].split('"')[0]
+    )
+    later = page_ctx.now() + dt.timedelta(days=page_ctx.settings.rereview_interval_days + 1)
+    page_ctx.clock = lambda: later
+    token = switch(client, "reviewer")
+    data = {"csrf_token": token, "decision": "return", "comment": "Outdated: new guidance."}
+    assert client.post(f"/reviews/library/{slug}", data=data).status_code == 303
+    client.cookies.clear()
+    assert "Nothing matched" in client.get("/library", params={"q": "tingles"}).text
+    assert client.get(f"/library/{slug}").status_code == 404
