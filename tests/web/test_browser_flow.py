@@ -193,6 +193,10 @@ def reviewer_approves(page: Any, base_url: str, case_id: str) -> None:
     page.wait_for_url(re.compile(r"/reviews$"))
     page.click(f"a[href='/reviews/{case_id}']")
     assert "Probable causes:" in page.inner_text("main")
+    preview = page.inner_text("#public-preview")
+    assert "numbness" in preview
+    for identifier in IDENTIFIERS:
+        assert identifier not in preview, identifier
     shot(page, "07-review")
     page.click("text=Approve and publish")
     page.wait_for_url(re.compile(r"/reviews\?done="))

@@ -283,7 +283,8 @@ def test_return_without_comment_is_refused_by_the_field(client: TestClient) -> N
 def test_the_flow_without_a_browser(client: TestClient) -> None:
     case_id, token = answered_case(client)
     assert case_id in client.get("/reviews").text
-    assert "probable_causes text" in client.get(f"/reviews/{case_id}").text
+    review_page = client.get(f"/reviews/{case_id}").text
+    assert "probable_causes text" in review_page and 'id="public-preview"' in review_page
     approved = client.post(f"/reviews/{case_id}", data={"csrf_token": token, "decision": "approve"})
     assert approved.status_code == 303
     client.cookies.clear()
