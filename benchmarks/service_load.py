@@ -158,7 +158,18 @@ class Load:
     errors: int = 0
 
 
-async def submitter(client: httpx.AsyncClient, headers: dict[str, str], count: int, load: Load) -> None:
+def client_for(url: str) -> httpx.AsyncClient:
+    """One client = one connection, like separate users (one pooled client for all would measure
+    httpx's connection pool, not the server)."""
+    return httpx.AsyncClient(base_url=url, timeout=REQUEST_TIMEOUT, limits=httpx.Limits(max_connections=1))
+
+
+async def submitter(url: str, headers: dict[str, str], count: int, load: Load) -> None:
+    async with client_for(url) as client:
+        await _submit_all(client, headers, count, load)
+
+
+async def _submit_all(client: httpx.AsyncClient, headers: dict[str, str], count: int, load: Load) -> None:
     for number in range(count):
         body = {"message": MESSAGES[number % len(MESSAGES)], "consent": True, "age": 40 + number % 30}
         started = time.perf_counter()
@@ -179,12 +190,9 @@ async def submitter(client: httpx.AsyncClient, headers: dict[str, str], count: i
 
 async def submissions(url: str, patients: list[dict[str, str]], per_client: int) -> tuple[Load, float]:
     load = Load()
-    limits = httpx.Limits(max_connections=len(patients) + 5)
-    async with httpx.AsyncClient(base_url=url, timeout=REQUEST_TIMEOUT, limits=limits) as client:
-        started = time.perf_counter()
-        await asyncio.gather(*(submitter(client, h, per_client, load) for h in patients))
-        elapsed = time.perf_counter() - started
-    return load, elapsed
+    started = time.perf_counter()
+    await asyncio.gather(*(submitter(url, h, per_client, load) for h in patients))
+    return load, time.perf_counter() - started
 
 
 async def publish(url: str, patient: dict[str, str], count: int) -> list[str]:
@@ -216,21 +224,19 @@ async def publish(url: str, patient: dict[str, str], count: int) -> list[str]:
 async def page_views(url: str, paths: list[str], clients: int, per_client: int) -> tuple[int, int, float]:
     ok = failed = 0
 
-    async def reader(client: httpx.AsyncClient, offset: int) -> None:
+    async def reader(offset: int) -> None:
         nonlocal ok, failed
-        for number in range(per_client):
-            response = await client.get(paths[(offset + number) % len(paths)])
-            if response.status_code == 200:
-                ok += 1
-            else:
-                failed += 1
+        async with client_for(url) as client:
+            for number in range(per_client):
+                response = await client.get(paths[(offset + number) % len(paths)])
+                if response.status_code == 200:
+                    ok += 1
+                else:
+                    failed += 1
 
-    limits = httpx.Limits(max_connections=clients + 5)
-    async with httpx.AsyncClient(base_url=url, timeout=REQUEST_TIMEOUT, limits=limits) as client:
-        started = time.perf_counter()
-        await asyncio.gather(*(reader(client, offset) for offset in range(clients)))
-        elapsed = time.perf_counter() - started
-    return ok, failed, elapsed
+    started = time.perf_counter()
+    await asyncio.gather(*(reader(offset) for offset in range(clients)))
+    return ok, failed, time.perf_counter() - started
 
 
 def stored_ids(database_url: str, ids: list[str]) -> set[str]:

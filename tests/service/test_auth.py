@@ -35,6 +35,17 @@ def test_login_attempts_are_rate_limited_per_email(client, personas, ctx):
     assert other.status_code == 200
 
 
+def test_one_client_guessing_many_emails_is_limited_too(client, personas, ctx):
+    tries = ctx.settings.login_max_failures * 5
+    for number in range(tries):
+        response = client.post(
+            "/api/v1/auth/token", data={"username": f"guess{number}@example.org", "password": "x"}
+        )
+        assert response.status_code == 401
+    blocked = client.post("/api/v1/auth/token", data={"username": "alice@example.org", "password": PASSWORD})
+    assert blocked.status_code == 429
+
+
 def test_tokens_expire(client, personas, ctx):
     token = accounts.login(ctx, "alice@example.org", PASSWORD).access_token
     later = ctx.now() + timedelta(minutes=ctx.settings.token_lifetime_minutes + 1)

@@ -67,7 +67,7 @@ def test_patient_to_public_library_without_identifiers(client, ctx, personas):
         reply = client.post(
             f"/api/v1/cases/{case_id}/messages",
             headers=patient.headers,
-            json={"body": "No, it is new. Alice Patient will send the MRI from St. Mary's."},
+            json={"body": "No, it is new. ALICE PATIENT will send the MRI from St. Mary's; call 555-0100."},
         )
         assert reply.status_code == 201
         upload = client.post(
@@ -152,3 +152,13 @@ def test_every_case_read_and_change_is_in_the_audit_log(client, ctx, personas):
         ("case.read", "rita@example.org"),
     ]
     assert all(e["at"] for e in entries)
+
+
+def test_known_identifiers_written_another_way_are_scrubbed():
+    from spineconsult.consult.publication import scrub_known
+
+    known = ["Alice Patient", "alice@example.org", "+1 555 0100"]
+    text = "ALICE PATIENT (Alice@Example.org) asks; call (555) 0100 or 555.0100. Dose 150 mg, 2 x 75 mg."
+    cleaned = scrub_known(text, known)
+    assert "alice" not in cleaned.lower() and "0100" not in cleaned
+    assert "150 mg, 2 x 75 mg" in cleaned

@@ -28,6 +28,11 @@ def test_emergency_advice_comes_at_once_and_the_case_tops_the_queue(client, ctx,
     ids = [item["id"] for item in queue]
     assert ids.index(created["id"]) < ids.index(routine)
     assert queue[0]["triage_level"] == "emergency"
+    with smtp_server() as (inbox, port):
+        ctx.mailer = SmtpMailer(ctx.settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port}))
+        worker.run_once(ctx)
+    alerted = {m["To"] for m in inbox.messages if m["Subject"] == "Emergency case submitted"}
+    assert alerted == {"sara@example.org", "otto@example.org"}  # its specialty's specialist and the operator
 
 
 def test_due_time_is_submission_plus_the_service_level(client, ctx, personas):

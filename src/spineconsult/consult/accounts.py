@@ -22,6 +22,7 @@ from spineconsult.settings import Settings
 from spineconsult.store.models import AccessToken, Account, LoginFailure
 
 SPECIALTIES = ("spine_surgery", "pain_medicine")
+CLIENT_ALLOWANCE = 5  # one address may fail this many times more often than one e-mail
 
 
 @lru_cache(maxsize=4)
@@ -90,15 +91,17 @@ def get_actor(ctx: ServiceContext, account_id: int) -> Actor:
         return actor_of(account)
 
 
-def authenticate(ctx: ServiceContext, email: str, password: str) -> Actor:
-    """Check a password; too many failures for one e-mail within the window raise RateLimited.
+def authenticate(ctx: ServiceContext, email: str, password: str, *, client: str | None = None) -> Actor:
+    """Check a password. Too many failures within the window, for one e-mail or from one client
+    address (which may try many e-mails; it gets CLIENT_ALLOWANCE times more), raise RateLimited.
 
     The slow hash runs outside any transaction, so no database lock is held while it computes.
     """
     email = email.strip().lower()
     if "\x00" in email or "\x00" in password or len(email) > 320:
         raise Unauthorized("wrong e-mail or password")
-    _check_rate_limit(ctx, email)
+    keys = [email] + ([f"client:{client}"[:320]] if client else [])
+    _check_rate_limit(ctx, keys)
     with ctx.read() as session:
         account = session.scalar(select(Account).where(Account.email == email, Account.active.is_(True)))
     hasher = password_hasher(ctx.settings)
@@ -107,7 +110,7 @@ def authenticate(ctx: ServiceContext, email: str, password: str) -> Actor:
     elif _verify(hasher, account.password_hash, password):
         _after_success(ctx, account, password)
         return actor_of(account)
-    _record_failure(ctx, email)
+    _record_failure(ctx, keys)
     raise Unauthorized("wrong e-mail or password")
 
 
@@ -137,23 +140,25 @@ def _after_success(ctx: ServiceContext, account: Account, password: str) -> None
             session.get_one(Account, account.id).password_hash = new_hash
 
 
-def _check_rate_limit(ctx: ServiceContext, email: str) -> None:
+def _check_rate_limit(ctx: ServiceContext, keys: list[str]) -> None:
     window = ctx.settings.login_window_seconds
     since = ctx.now() - timedelta(seconds=window)
-    with ctx.read() as session:
-        failures = session.scalar(
-            select(func.count()).where(LoginFailure.email == email, LoginFailure.at >= since)
-        )
-    if (failures or 0) >= ctx.settings.login_max_failures:
-        raise RateLimited("too many failed logins; try again later", retry_after=window)
+    for key in keys:
+        allowed = ctx.settings.login_max_failures * (CLIENT_ALLOWANCE if key.startswith("client:") else 1)
+        with ctx.read() as session:
+            failures = session.scalar(
+                select(func.count()).where(LoginFailure.email == key, LoginFailure.at >= since)
+            )
+        if (failures or 0) >= allowed:
+            raise RateLimited("too many failed logins; try again later", retry_after=window)
 
 
-def _record_failure(ctx: ServiceContext, email: str) -> None:
+def _record_failure(ctx: ServiceContext, keys: list[str]) -> None:
     now = ctx.now()
     with ctx.write() as session:
         old = now - timedelta(seconds=ctx.settings.login_window_seconds)
         session.execute(delete(LoginFailure).where(LoginFailure.at < old))
-        session.add(LoginFailure(email=email, at=now))
+        session.add_all(LoginFailure(email=key, at=now) for key in keys)
 
 
 def _token_hash(token: str) -> str:
@@ -175,9 +180,9 @@ def issue_token(ctx: ServiceContext, actor: Actor) -> TokenOut:
     return TokenOut(access_token=token, expires_in=int(lifetime.total_seconds()))
 
 
-def login(ctx: ServiceContext, email: str, password: str) -> TokenOut:
+def login(ctx: ServiceContext, email: str, password: str, *, client: str | None = None) -> TokenOut:
     """The OAuth2 password flow: check the password, hand out a bearer token."""
-    return issue_token(ctx, authenticate(ctx, email, password))
+    return issue_token(ctx, authenticate(ctx, email, password, client=client))
 
 
 def actor_for_token(ctx: ServiceContext, token: str) -> Actor:

@@ -12,6 +12,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -52,9 +53,31 @@ def deidentifier(known_identities: list[str]) -> Deidentifier:
         if not text.strip():
             return text
         result: str = deidentify_text(text, policy="publication", known_identities=known_identities).text
-        return result
+        return scrub_known(result, known_identities)
 
     return clean
+
+
+PHONE_LIKE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
+
+
+def scrub_known(text: str, known_identities: list[str]) -> str:
+    """A second net after de-identification: the account's own identifiers, written any other way
+    (a phone number with other separators, a name in other capitals), never reach the page."""
+    for identity in known_identities:
+        digits = re.sub(r"\D", "", identity)
+        if len(digits) >= 7 and len(digits) >= len(identity.replace(" ", "")) * 0.6:
+            text = PHONE_LIKE.sub(partial(_phone_or_keep, identity_digits=digits), text)
+        elif len(identity) >= 3:
+            text = re.sub(rf"(?<!\w){re.escape(identity)}(?!\w)", "[NAME]", text, flags=re.IGNORECASE)
+    return text
+
+
+def _phone_or_keep(match: re.Match[str], identity_digits: str) -> str:
+    found = match.group(0)
+    digits = re.sub(r"\D", "", found)
+    same = len(digits) >= 7 and (identity_digits.endswith(digits) or digits.endswith(identity_digits[-7:]))
+    return "[PHONE]" if same else found
 
 
 def known_identities(session: Session, case: Case) -> list[str]:

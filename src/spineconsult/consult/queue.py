@@ -48,8 +48,13 @@ def list_queue(
     if specialty:
         query = query.where(Case.specialty == specialty)
     now = ctx.now()
-    with ctx.read() as session:
-        return [_queue_item(case, name, now) for case, name in session.execute(query)]
+    with ctx.write() as session:
+        items = [_queue_item(case, name, now) for case, name in session.execute(query)]
+        # The queue shows excerpts of the cases' messages: that is a read of them.
+        audit.record(
+            session, ctx, actor, "queue.read", None, specialty=specialty, cases=[i.id for i in items]
+        )
+        return items
 
 
 def _queue_item(case: Case, claimer: str | None, now: datetime) -> QueueItem:

@@ -98,7 +98,7 @@ def _fresh_demo_database(settings: Settings) -> Settings:
 
 
 def _print_logins(logins: list[demo.DemoLogin], url: str) -> None:
-    typer.echo(f"\nspineconsult demo at {url}\n")
+    typer.echo(f"\nspineconsult demo at {url}  (API reference: {url}/docs)\n")
     typer.echo(f"{'role':<11} {'e-mail':<34} password")
     for login in logins:
         typer.echo(f"{login.role:<11} {login.email:<34} {login.password}")
@@ -117,17 +117,18 @@ def serve(
     """Apply pending migrations, then serve the API (and pages) with uvicorn."""
     import uvicorn
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
     if demo_data:
         settings = _fresh_demo_database(settings)
         os.environ["SPINECONSULT_DATABASE_URL"] = settings.effective_database_url
+    started = time.monotonic()
     ctx = _context(settings)
+    logging.getLogger("spineconsult").info("migrations applied in %.2f s", time.monotonic() - started)
     if demo_data:
         _print_logins(demo.seed_demo(ctx), f"http://{host}:{port}")
     ctx.close()
     os.environ["SPINECONSULT_RUN_WORKER"] = "0" if no_worker else "1"
-    started = time.monotonic()
-    logging.getLogger("spineconsult").info("migrations applied in %.2f s", time.monotonic() - started)
     uvicorn.run(
         "spineconsult.web.app:app_from_environment",
         factory=True,
