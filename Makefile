@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check lint typecheck bench clean
+.PHONY: run test check lint typecheck bench bench-library clean
 
 $(BIN)/python:
 	$(shell command -v $(PYTHON) || command -v python3) -m venv $(VENV)
@@ -34,6 +34,12 @@ check: lint typecheck test
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
+
+SHARED ?= ../shared
+bench-library: $(STAMP)
+	$(BIN)/python benchmarks/related_questions.py --data $(SHARED)/data/curai_mqp/mqp.csv
+	$(BIN)/python benchmarks/library_scale.py --data $(SHARED)/data/curai_mqp/mqp.csv \
+		--vignettes $(SHARED)/vignettes/public.yaml --size $${SIZE:-100000}
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -95,3 +95,20 @@ def test_reindex(cli):
     runner, _ = cli
     result = runner.invoke(app, ["reindex"])
     assert result.exit_code == 0 and "reindexed 4 library entries" in result.stdout
+
+
+def test_evidence_command_publishes_the_pack_pages(cli):
+    runner, _ = cli
+    result = runner.invoke(app, ["library", "evidence"])
+    assert result.exit_code == 0, result.output
+    assert "published" in result.stdout and "evidence pages" in result.stdout
+    found = runner.invoke(app, ["library", "search", "spinal cord stimulator", "--json"])
+    assert any(i["slug"] == "evidence-spinal-cord-stimulation" for i in json.loads(found.stdout)["items"])
+
+
+def test_every_library_command_is_documented():
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "library.md").read_text(encoding="utf-8")
+    for command in ("library import", "library search", "library related", "library evidence", "reindex"):
+        assert f"spineconsult {command}" in docs

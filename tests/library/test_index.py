@@ -75,3 +75,46 @@ def test_the_coarse_scan_of_large_libraries_keeps_the_ranking(corpus, monkeypatc
     assert [h.slug for h in related(corpus, "tingling-after-hemilaminectomy", k=3)] == exact
     assert vectors.get_index(corpus).basis is not None
     assert slugs(corpus, "pins and needles")[0] == "tingling-after-hemilaminectomy"
+
+
+def test_get_entry(corpus):
+    from spineconsult.library import get_entry
+
+    entry = get_entry(corpus, "acid-reflux")
+    assert entry is not None and entry.title == "Acid reflux at night" and entry.kind == "qa"
+    assert get_entry(corpus, "nope") is None
+
+
+def test_searching_while_another_thread_publishes(database_url, corpus, published):
+    import threading
+
+    from spineconsult.store.db import make_engine, make_session_factory
+
+    engine = make_engine(database_url)
+    factory = make_session_factory(engine)
+    errors: list[BaseException] = []
+
+    def publish() -> None:
+        try:
+            with factory() as writer:
+                for n in range(150):
+                    index_entry(
+                        writer,
+                        slug=f"new-{n}",
+                        title=f"Question {n}",
+                        question=f"Back pain question {n}",
+                        published_at=published,
+                    )
+                    writer.commit()
+        except BaseException as err:  # pragma: no cover - reported below
+            errors.append(err)
+
+    thread = threading.Thread(target=publish)
+    thread.start()
+    with factory() as reader:
+        while thread.is_alive():
+            assert isinstance(search(reader, "back pain"), list)
+            assert isinstance(related(reader, "acid-reflux", k=3), list)
+    thread.join()
+    engine.dispose()
+    assert not errors

@@ -3,7 +3,14 @@
 from spineconsult.library import index_entry, search, related
 """
 
-from spineconsult.library.index import LibraryError, delete_entry, embed_pending, index_entry, reindex
+from spineconsult.library.index import (
+    LibraryError,
+    delete_entry,
+    embed_pending,
+    get_entry,
+    index_entry,
+    reindex,
+)
 from spineconsult.library.related import RelatedHit, related
 from spineconsult.library.search import SearchHit, search
 
@@ -13,6 +20,7 @@ __all__ = [
     "SearchHit",
     "delete_entry",
     "embed_pending",
+    "get_entry",
     "index_entry",
     "reindex",
     "related",

@@ -139,3 +139,8 @@ def reindex(session: Session) -> int:
     vectors.forget(session)
     embed_pending(session)
     return len(entries)
+
+
+def get_entry(session: Session, slug: str) -> LibraryEntry | None:
+    """One published entry by slug (for its page), or None."""
+    return session.execute(select(LibraryEntry).where(LibraryEntry.slug == slug)).scalar_one_or_none()

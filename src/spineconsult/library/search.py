@@ -113,7 +113,8 @@ def _text_scores(
 ) -> dict[int, float]:
     found = fulltext.candidates(session, selective_phrases(index, query.phrases), CANDIDATES * 2)
     rows = [(index.row_of_id[i], s) for i, s in found if i in index.row_of_id]
-    rows = [(r, s) for r, s in rows if allowed[r]][:CANDIDATES]
+    # rows beyond the mask were published by another thread after it was taken: left out this time
+    rows = [(r, s) for r, s in rows if r < allowed.shape[0] and allowed[r]][:CANDIDATES]
     top = max((s for _, s in rows), default=0.0)
     return {r: s / top for r, s in rows} if top > 0 else {r: 0.0 for r, _ in rows}
 
