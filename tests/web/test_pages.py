@@ -186,6 +186,13 @@ def test_good_attachment_is_stored_with_the_case(client: TestClient) -> None:
     assert "mri-report.pdf" in page.text and "application/pdf" in page.text
 
 
+def test_what_people_write_is_escaped(client: TestClient) -> None:
+    token = log_in(client, "patient")
+    case_id = submit(client, token, message='My foot tingles <script>alert("x")</script> since the operation.')
+    page = client.get(f"/cases/{case_id}").text
+    assert '<script>alert("x")</script>' not in page and "&lt;script&gt;" in page
+
+
 def test_emergency_advice_is_shown_at_once(client: TestClient) -> None:
     token = log_in(client, "patient")
     case_id = submit(client, token, message="Since this morning I cannot pass urine after my laminectomy.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
@@ -77,10 +77,6 @@ def store(response: Response, session: PageSession, secret_key: str, *, secure: 
         secure=secure,
         path="/",
     )
-
-
-def saved(session: PageSession) -> PageSession:
-    return replace(session, is_new=False)
 
 
 def csrf_ok(session: PageSession, submitted: str | None) -> bool:
