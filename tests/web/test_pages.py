@@ -188,7 +188,7 @@ def test_good_attachment_is_stored_with_the_case(client: TestClient) -> None:
 
 def test_what_people_write_is_escaped(client: TestClient) -> None:
     token = log_in(client, "patient")
-    case_id = submit(client, token, message='My foot tingles <script>alert("x")</script> since the operation.')
+    case_id = submit(client, token, message='My foot tingles <script>alert("x")</script> since surgery.')
     page = client.get(f"/cases/{case_id}").text
     assert '<script>alert("x")</script>' not in page and "&lt;script&gt;" in page
 
