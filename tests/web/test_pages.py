@@ -420,6 +420,7 @@ def test_reply_with_the_records_asked_for(client: TestClient) -> None:
     token = switch(client, "patient")
     page = client.get(f"/cases/{case_id}").text
     assert "The MRI, please." in page and "Answer the specialist&#39;s question" in page
+    assert "The specialist asked you a question" in page
     bad = {"attachments": ("mri.png", b"GIF89a not a png", "image/png")}
     refused = client.post(f"/cases/{case_id}/reply", data={"csrf_token": token, "body": "Here."}, files=bad)
     assert refused.status_code == 422 and 'id="attachments-error"' in refused.text
