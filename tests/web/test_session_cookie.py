@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from spineconsult.web.pages import session as cookie
 from spineconsult.web.pages.filters import duration, highlighted, section_items
 
@@ -33,6 +35,13 @@ def test_expired_cookie_is_refused() -> None:
     value = cookie.encode(cookie.new_session(user_id=1), SECRET)
     time.sleep(1.1)
     assert cookie.decode(value, SECRET, max_age=0) is None
+
+
+def test_active_sessions_are_re_signed(monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = cookie.decode(cookie.encode(cookie.new_session(user_id=3), SECRET), SECRET)
+    assert fresh is not None and not fresh.needs_storing
+    monkeypatch.setattr(cookie, "REFRESH_AFTER_SECONDS", -1)
+    assert fresh.needs_storing
 
 
 def test_csrf_comparison() -> None:

@@ -132,7 +132,7 @@ def redirect(p: Page, url: str) -> RedirectResponse:
 
 
 def _keep_session(p: Page, response: Response) -> None:
-    if p.session.is_new:
+    if p.session.needs_storing:
         cookie.store(response, p.session, p.ctx.settings.secret_key, secure=p.secure_cookie)
 
 
