@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -506,3 +507,11 @@ def test_a_withdrawn_answer_leaves_the_library(client: TestClient, page_ctx: Ser
     client.cookies.clear()
     assert "Nothing matched" in client.get("/library", params={"q": "tingles"}).text
     assert client.get(f"/library/{slug}").status_code == 404
+
+
+def test_docs_name_every_page_route() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "pages.md").read_text(encoding="utf-8")
+    documented = {re.sub(r"\{[^}]*\}", "{}", path) for path in re.findall(r"`(/[^`]*)`", docs)}
+    routes = [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
+    missing = {re.sub(r"\{[^}]*\}", "{}", r.path) for r in routes} - documented
+    assert not missing, f"docs/pages.md does not name: {sorted(missing)}"
