@@ -173,9 +173,12 @@ def run_physionet(folder: Path, with_presidio: bool, limit: int | None) -> None:
     for name, masker in [("spineconsult", ours)] + (
         [("presidio (default recognizers)", presidio_masker())] if with_presidio else []
     ):
+        PRESIDIO_TYPES.clear()
         report(
             f"PhysioNet deid gold standard, {len(docs)} notes: {name}", score(docs, masker), types, headline
         )
+        if PRESIDIO_TYPES:
+            print("predicted spans by entity type:", dict(PRESIDIO_TYPES.most_common()))
         if name == "spineconsult":
             for group in sorted({d.group for d in docs}):
                 part = [d for d in docs if d.group == group]

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     escalation_fraction: float = Field(
         0.75, gt=0, lt=1, description="share of the time after which operators hear"
     )
+    max_body_bytes: int = Field(1024 * 1024, gt=0, description="largest request body other than an upload")
     max_attachment_bytes: int = Field(50 * 1024 * 1024, gt=0, description="largest accepted upload, per file")
     rereview_interval_days: int = Field(365, gt=0, description="published answers fall due for re-review")
     token_cache_seconds: float = Field(5.0, ge=0, description="per-process cache of verified tokens")

@@ -53,3 +53,21 @@ def test_malformed_pdf_exits_non_zero_and_writes_nothing(tmp_path: Path) -> None
     assert result.exit_code == 2
     assert "bad.pdf" in result.output
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_dicom_folder_reports_and_exits_non_zero_on_errors(tmp_path: Path) -> None:
+    from pydicom.data import get_testdata_file
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.dcm").write_bytes(Path(str(get_testdata_file("MR_small.dcm"))).read_bytes())
+    (src / "notes.txt").write_text("not dicom")
+    result = runner.invoke(app, ["deid", "dicom", str(src), str(tmp_path / "out"), "--case-key", "k"])
+    assert result.exit_code == 1
+    assert "de-identified 1, held back 0, errors 1" in result.output
+    assert "notes.txt: not a DICOM file" in result.output
+
+
+def test_dicom_needs_a_case_key(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["deid", "dicom", str(tmp_path), str(tmp_path / "out")])
+    assert result.exit_code == 2

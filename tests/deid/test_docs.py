@@ -26,3 +26,13 @@ def test_every_rule_file_is_documented() -> None:
 def test_rule_file_loads_and_rule_names_are_unique() -> None:
     names = [rule.name for rule in load_rules()]
     assert len(names) == len(set(names))
+
+
+def test_word_lists_hold_only_words() -> None:
+    # YAML reads a bare on/no/yes as a boolean: the loaders refuse that instead of dropping the word
+    from spineconsult.deid.lexicon import _yaml_words
+
+    for name in ("name_cues.yaml", "place_cues.yaml"):
+        lists = _yaml_words(name)
+        assert all(isinstance(w, str) and w for words in lists.values() for w in words)
+    assert "on" in _yaml_words("place_cues.yaml")["ward_preps"]

@@ -29,6 +29,21 @@ POSITIVE = [
     ("Transferred from Calvert Memorial Hospital.", "Calvert Memorial Hospital", "ORGANIZATION"),
     ("She lives in Catonsville now.", "Catonsville", "LOCATION"),
     ("Server at 192.168.10.4 logged it.", "192.168.10.4", "IP"),
+    ("Mr. Auðbjörnsson called about his back.", "Auðbjörnsson", "NAME"),
+    ("I want to add Irenke Sörös to the list.", "Sörös", "NAME"),
+    ("Ring 07700 900 123 after six.", "07700 900 123", "PHONE"),
+    ("Our office is at Sludevej 13 now.", "Sludevej 13", "ADDRESS"),
+    ("She moved to Annapolis, MD last year.", "Annapolis", "LOCATION"),
+    ("Rehab at Sacred Heart was booked.", "Sacred Heart", "ORGANIZATION"),
+    ("Then transferred to GH for the fusion.", "GH", "LOCATION"),
+    ("Dr. Smith test results are back.", "Smith", "NAME"),
+    ("Extubated 7/17 without problems.", "7/17", "DATE"),
+    ("Reach me at x4567 in the clinic.", "4567", "PHONE"),
+    ("His wife (201/324/1423) confirms.", "201/324/1423", "PHONE"),
+    ("dtr at 212- 476- 8356.", "212- 476- 8356", "PHONE"),
+    ("Plan: transfer today to Quartermain 6.", "Quartermain", "LOCATION"),
+    ("She lives in Manchester now.", "Manchester", "LOCATION"),
+    ("Dr. Jackson called back.", "Jackson", "NAME"),
 ]
 
 # Clinical text that must come out unchanged.
@@ -50,6 +65,18 @@ NEGATIVE = [
     "Straight leg raise positive at 40 degrees on the right.",
     "She is 58 years old and works as a teacher.",
     "Patient ambulating with walker, voiding without difficulty.",
+    "Aspen collar, Miami J collar, Boston brace, Jewett brace, Philadelphia collar.",
+    "Positioned on a Jackson table with Mayfield head holder; Gardner-Wells tongs.",
+    "Harrington rods removed. Babinski negative, Hoffmann sign positive, Spurling test negative.",
+    "Lhermitte sign, Romberg positive, Waddell signs absent, Lasegue sign, Patrick test positive.",
+    "Foley catheter in place. Brown-Sequard syndrome. Cobb angle 42 degrees. Oswestry score 38.",
+    "Schmorl nodes at T11-T12, Tarlov cyst, Chiari malformation, Scheuermann kyphosis.",
+    "Taking Lyrica and Cymbalta; tried Tramadol, Celebrex, Neurontin, Norco, Percocet, Flexeril.",
+    "Paget's disease of the spine; Modic changes.",
+    "c/o 3/10 low back pain, 6/10 with walking; 1/2 strength dose.",
+    "Remained on CPAP 5/5 overnight, PS 10/5 in the morning.",
+    "Call x4 attempts, gave 2 units; NS bolus x 500.",
+    "Switched to oxycodone 5 mg, on gabapentin 300 three times a day, back to work 2 days.",
 ]
 
 

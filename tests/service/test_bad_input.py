@@ -163,6 +163,22 @@ def test_declared_oversize_is_refused_before_reading(client, ctx, personas):
     assert response.status_code == 413
 
 
+def test_huge_json_bodies_are_refused_declared_or_streamed(client, ctx, personas):
+    before = row_counts(ctx)
+    huge = {"message": "numb " * 10, "consent": True, "medications": ["x" * 1000] * 2000}
+    response = client.post("/api/v1/cases", headers=personas["patient"].headers, json=huge)
+    assert response.status_code == 413
+
+    def chunks():
+        for _ in range(2000):
+            yield b" " * 1024
+
+    headers = {**personas["patient"].headers, "Content-Type": "application/json"}
+    streamed = client.post("/api/v1/cases", headers=headers, content=chunks())
+    assert streamed.status_code == 413
+    assert row_counts(ctx) == before
+
+
 def test_a_failing_publication_leaves_the_review_unwritten(client, ctx, personas, monkeypatch):
     case_id = case_in_state(ctx, "alice@example.org", "in_review")
     before = row_counts(ctx)

@@ -18,6 +18,7 @@ SERVICE_SETTINGS = (
     "plan_service_levels",
     "escalation_fraction",
     "max_attachment_bytes",
+    "max_body_bytes",
     "rereview_interval_days",
     "token_lifetime_minutes",
     "token_cache_seconds",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from spineconsult.consult import audit, notifications
@@ -16,6 +18,7 @@ from spineconsult.consult.schemas import CaseSummary, QueueItem, ServiceLevelEve
 from spineconsult.settings import Settings
 from spineconsult.store.models import Account, Case, ServiceLevelEvent
 
+log = logging.getLogger(__name__)
 TRIAGE_RANK = {"emergency": 0, "urgent": 1, "soon": 2, "routine": 3}
 OPEN_STATUSES = ("waiting", "claimed", "awaiting_patient", "in_review", "returned")
 UNANSWERED_STATUSES = ("waiting", "claimed", "awaiting_patient")
@@ -144,9 +147,14 @@ def check_service_levels(ctx: ServiceContext) -> WorkerReport:
     Runs in the worker. Each event is recorded once (unique per case and kind) and operators are
     e-mailed in the same transaction.
     """
-    with ctx.write() as session:
-        escalations = _escalate(session, ctx)
-        breaches = _record_breaches(session, ctx)
+    try:
+        with ctx.write() as session:
+            escalations = _escalate(session, ctx)
+            breaches = _record_breaches(session, ctx)
+    except IntegrityError:
+        # Another worker process recorded the same events first; its pass did the work.
+        log.info("service-level events already recorded by another worker")
+        return WorkerReport()
     return WorkerReport(escalations=escalations, breaches=breaches)
 
 

