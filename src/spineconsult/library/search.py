@@ -2,10 +2,12 @@
 
 1. The query is cut to 2,000 characters and reduced to words; the synonym lexicon adds the other
    words for each medical concept it mentions ("pins and needles" -> paresthesia, tingling, ...).
-2. Full text (bm25 on SQLite, ts_rank_cd on PostgreSQL) gives up to 200 candidates.
-3. The query's embedding against the in-memory matrix gives up to 200 more.
-4. Each candidate scores 0.6 * cosine + 0.4 * (full-text score / best full-text score); hits found by
-   meaning alone need a cosine of at least 0.3, so a nonsense query returns nothing rather than noise.
+2. Full text (bm25 on SQLite, ts_rank_cd on PostgreSQL) over the query's rarer terms gives up to
+   200 candidates (see FULLTEXT_BUDGET).
+3. The query's embedding against the in-memory vectors gives up to 200 more.
+4. Each candidate scores 0.6 * cosine + 0.4 * text, text being the full-text score relative to the
+   best one or, when higher, half the share of the query's words in the entry's title and question.
+   Hits found by meaning alone need a cosine of at least 0.3, so a nonsense query returns nothing.
 """
 
 from __future__ import annotations
