@@ -67,3 +67,14 @@ def test_duration_and_sections() -> None:
         {"treatment_plan": "rest", "probable_causes": "bruised nerve", "investigations": ""}
     )
     assert items == [("Probable causes", "bruised nerve"), ("Treatment plan", "rest")]
+
+
+def test_framework_refusals_keep_their_status() -> None:
+    from starlette.exceptions import HTTPException
+
+    from spineconsult.web.limits import BodyTooLarge
+    from spineconsult.web.pages.errors import status_of
+
+    assert status_of(BodyTooLarge(1024)) == 413
+    assert status_of(HTTPException(status_code=405)) == 405
+    assert status_of(RuntimeError("boom")) == 500
