@@ -24,14 +24,16 @@ from spineconsult.knowledge import default_pack
 from spineconsult.knowledge.schema import LEVELS
 
 REPO = Path(__file__).resolve().parents[1]
-VIGNETTE_SETS = {
-    "held-out (tests/engine/vignettes_extra.yaml)": REPO / "tests/engine/vignettes_extra.yaml",
-    "second held-out (tests/engine/vignettes_holdout.yaml)": REPO / "tests/engine/vignettes_holdout.yaml",
-    "third held-out (tests/engine/vignettes_holdout3.yaml)": REPO / "tests/engine/vignettes_holdout3.yaml",
-    "fourth held-out (tests/engine/vignettes_holdout4.yaml)": REPO / "tests/engine/vignettes_holdout4.yaml",
-    "red-flag held-out (tests/engine/vignettes_redflags.yaml)": REPO / "tests/engine/vignettes_redflags.yaml",
-    "fifth held-out (tests/engine/vignettes_holdout5.yaml)": REPO / "tests/engine/vignettes_holdout5.yaml",
-}
+HELD_OUT = REPO / "tests" / "engine"
+
+
+def _order(path: Path) -> tuple[int, str]:
+    digits = "".join(ch for ch in path.stem if ch.isdigit())
+    return int(digits or 0), path.stem
+
+
+# Every held-out set in tests/engine, in the order it was written (vignettes_extra.yaml first).
+VIGNETTE_SETS = {f"held-out {p.name}": p for p in sorted(HELD_OUT.glob("vignettes_*.yaml"), key=_order)}
 
 
 def load(path: Path) -> list[dict[str, Any]]:

@@ -85,3 +85,12 @@ def test_spans_never_hold_removed_values() -> None:
     dumped = deidentify_text(text, known_identities=KNOWN).model_dump_json()
     for value in ("Jane", "Roe", "555", "example.org"):
         assert value not in dumped
+
+
+def test_research_names_map_word_by_word_wherever_they_stand() -> None:
+    text = "My name is Jane Roe.\nThanks, Jane"
+    result = deidentify_text(text, policy="research", case_key="case-42", known_identities=["Jane Roe"])
+    first_line, last_line = result.text.splitlines()
+    given = first_line.removeprefix("My name is ").split()[0]
+    assert last_line == f"Thanks, {given}"
+    assert "Jane" not in result.text

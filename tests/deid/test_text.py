@@ -44,6 +44,9 @@ POSITIVE = [
     ("Plan: transfer today to Quartermain 6.", "Quartermain", "LOCATION"),
     ("She lives in Manchester now.", "Manchester", "LOCATION"),
     ("Dr. Jackson called back.", "Jackson", "NAME"),
+    ("My name is Grace and my back hurts.", "Grace", "NAME"),
+    ("Kind regards,\nAnn Marie Smith", "Smith", "NAME"),
+    ("Thanks, Bob", "Bob", "NAME"),
 ]
 
 # Clinical text that must come out unchanged.
@@ -77,6 +80,8 @@ NEGATIVE = [
     "Remained on CPAP 5/5 overnight, PS 10/5 in the morning.",
     "Call x4 attempts, gave 2 units; NS bolus x 500.",
     "Switched to oxycodone 5 mg, on gabapentin 300 three times a day, back to work 2 days.",
+    "I am Worried about the fusion. Thanks In advance for your help.",
+    "Switched from Lyrica to Cymbalta last month.",
 ]
 
 

@@ -44,7 +44,7 @@ def _ours(sentence: str, word: str) -> set[str]:
     start = re.search(rf"\b{word}\b", text)
     assert start is not None
     mods = ctx.scoped_modifiers(doc, ctx.CompiledRules(tuple(_literal_rules())))
-    return ctx.modifier_categories(mods, [doc.token_span(start.start(), start.end())])[0]
+    return ctx.modifier_categories(doc, mods, [doc.token_span(start.start(), start.end())])[0]
 
 
 def _medspacy(sentence: str, word: str) -> set[str]:

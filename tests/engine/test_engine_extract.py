@@ -29,6 +29,15 @@ ASKED = dt.date(2026, 11, 22)
         ("Post-op day 2, fusion went well.", 2 / 7),
         ("Post op week 3 after ACDF.", 3.0),
         ("Day 3 after my laminoplasty.", 3 / 7),
+        (
+            "Microdiscectomy in March, pain free until I sneezed two days ago.",
+            (ASKED - dt.date(2026, 3, 15)).days / 7,
+        ),
+        ("I had my fusion in December 2025.", (ASKED - dt.date(2025, 12, 15)).days / 7),
+        (
+            "My discectomy was in the spring, but I slipped two days ago.",
+            (ASKED - dt.date(2026, 4, 15)).days / 7,
+        ),
     ],
 )
 def test_time_since_surgery(text: str, weeks: float) -> None:
@@ -120,3 +129,36 @@ def test_age_is_not_time_since_surgery() -> None:
 def test_no_symptoms_favours_expected_recovery() -> None:
     a = run("What should I eat to help my bones fuse after surgery? Everything is going fine.")
     assert a.differential[0].condition == "expected_postop_recovery"
+
+
+def test_a_span_is_one_procedure() -> None:
+    assert run("I had a neck laminectomy without fusion.").context.families == ["posterior_cervical"]
+
+
+@pytest.mark.parametrize(
+    ("message", "finding", "quoted"),
+    [
+        ("My calf is swolen and hurting.", "calf_swelling", "calf is swolen"),
+        ("I get a bad hedache when I stand.", "headache", "hedache"),
+        ("My foot keeps slapping the floor.", "foot_drop", "foot keeps slapping"),
+    ],
+)
+def test_typos_of_pack_words_are_repaired_and_quoted_as_written(
+    message: str, finding: str, quoted: str
+) -> None:
+    found = {f.id: f for f in run(message).findings}
+    assert found[finding].text == quoted
+
+
+def test_a_correct_word_is_not_turned_into_a_pack_word() -> None:
+    assert "bladder_change" not in {f.id for f in run("I fell off a ladder.").findings}
+
+
+def test_longest_allowed_message_is_assessed_quickly() -> None:
+    import time
+
+    base = "My legs are numb and weak, my back hurts, I cannot pee, the wound is red, the calf is swollen. "
+    started = time.perf_counter()
+    a = run((base * 250)[:20000])
+    assert a.triage.level == "emergency"
+    assert time.perf_counter() - started < 3.0  # was 3 s before scopes were grouped by sentence

@@ -160,7 +160,12 @@ BROKEN = [
         "emergency_mri",
         "for_red_flags",
     ),
-    ("context.yaml", lambda d: d[0].update(direction="SIDEWAYS"), "no", "direction"),
+    (
+        "context.yaml",
+        lambda d: next(e for e in d if e["literal"] == "no").update(direction="SIDEWAYS"),
+        "no",
+        "direction",
+    ),
     ("pack.yaml", lambda d: d.update(version="latest"), "pack", "version"),
 ]
 
@@ -181,6 +186,16 @@ def test_broken_pack_names_file_entry_and_key(
     if entry:
         assert f"entry {entry!r}" in message, message
     assert "\n" not in message
+
+
+def test_duplicate_key_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "pack"
+    shutil.copytree(PACKS_DIR / "spine_postop", target)
+    (target / "follow_up.yaml").write_text(
+        "- id: a\n  after_days: 1\n  after_days: 2\n  check: x\n  escalate_if: y\n", encoding="utf-8"
+    )
+    with pytest.raises(PackError, match=r"^follow_up\.yaml: .*key 'after_days'.*appears twice"):
+        load_pack(target)
 
 
 def test_missing_file_and_bad_yaml(tmp_path: Path) -> None:

@@ -40,6 +40,12 @@ RED_FLAGS = {
         "Since my discectomy no problems with my bladder.",
         "After my discectomy, what if my bladder feels different?",
     ),
+    "bilateral_numbness_early": (
+        "Three days after my laminectomy both legs went numb.",
+        {},
+        "Three days after my laminectomy, no numbness in either leg.",
+        "Three days after my laminectomy, what if both legs go numb?",
+    ),
     "new_leg_weakness_early": (
         "A week after my laminectomy my left leg is weak.",
         {},
@@ -68,7 +74,7 @@ RED_FLAGS = {
         "After my laminectomy I get a headache every time I sit up.",
         {},
         "After my laminectomy I do not get a headache when I sit up.",
-        "After my laminectomy, should I worry about a headache when I sit up?",
+        "After my laminectomy, what if I get a headache when I sit up?",
     ),
     "meningitis_signs": (
         "I have a fever and a stiff neck.",

@@ -40,3 +40,23 @@ def test_mail_survives_a_server_that_is_down_and_goes_out_later(ctx):
         )
         assert deliver_outbox(ctx) == 1
     assert len(inbox.messages) == 1
+
+
+def test_without_smtp_mail_waits_in_the_outbox_untouched(ctx):
+    from spineconsult.consult.notifications import LogMailer
+
+    ctx.mailer = LogMailer()
+    _queue_mail(ctx)
+    assert deliver_outbox(ctx) == 0
+    with transaction(ctx.sessions) as session:
+        row = session.scalar(select(OutboxMail))
+        assert (row.sent_at, row.attempts) == (None, 0)
+
+
+def test_only_real_names_given_for_the_case_count_as_identities():
+    from spineconsult.consult.publication import looks_like_a_name
+
+    assert looks_like_a_name("John Miller")
+    assert not looks_like_a_name("my friend")
+    assert not looks_like_a_name("a colleague")
+    assert not looks_like_a_name("")

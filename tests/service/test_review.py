@@ -79,3 +79,21 @@ def test_rereview_return_withdraws_the_page(client, ctx, personas):
         client.get(f"/api/v1/cases/{case_id}", headers=personas["specialist"].headers).json()["status"]
         == "returned"
     )
+
+
+def test_reviewers_are_reminded_once_when_a_rereview_falls_due(ctx, personas):
+    from spineconsult.consult import worker
+    from spineconsult.consult.notifications import SmtpMailer
+
+    from .smtp import smtp_server
+
+    case_in_state(ctx, "alice@example.org", "published")
+    start = ctx.now()
+    with smtp_server() as (inbox, port):
+        ctx.mailer = SmtpMailer(ctx.settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port}))
+        assert worker.run_once(ctx).rereview_reminders == 0
+        ctx.clock = lambda: start + timedelta(days=ctx.settings.rereview_interval_days, hours=1)
+        assert worker.run_once(ctx).rereview_reminders == 1
+        assert worker.run_once(ctx).rereview_reminders == 0
+    reminders = inbox.to("rita@example.org")
+    assert [m["Subject"] for m in reminders][-1] == "1 published answer(s) due for re-review"

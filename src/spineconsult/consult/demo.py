@@ -23,7 +23,7 @@ BUILT_IN_MESSAGES = (
 )
 DEMO_ACCOUNTS = (
     ("patient", "patient@demo.spineconsult.org", "Pat Demo", None),
-    ("patient", "proxy@demo.spineconsult.org", "Robin Friend", None),
+    ("patient", "proxy@demo.spineconsult.org", "Robin Hale", None),
     ("specialist", "surgeon@demo.spineconsult.org", "Dr. Sam Spine", "spine_surgery"),
     ("specialist", "pain@demo.spineconsult.org", "Dr. Paula Pain", "pain_medicine"),
     ("reviewer", "reviewer@demo.spineconsult.org", "Dr. Rey Review", None),

@@ -35,11 +35,15 @@ class Mail:
 
 
 class Mailer(Protocol):
+    enabled: bool
+
     def send(self, mail: Mail) -> None: ...
 
 
 class SmtpMailer:
     """Delivers through an SMTP server with the standard library."""
+
+    enabled = True
 
     def __init__(self, settings: Settings) -> None:
         if not settings.smtp_host:
@@ -62,10 +66,12 @@ class SmtpMailer:
 
 
 class LogMailer:
-    """Used when no SMTP server is configured: logs the subject line and keeps the mail unsent."""
+    """Used when no SMTP server is configured: nothing is sent, mail waits in the outbox until
+    an SMTP host is set (its attempts are not used up)."""
+
+    enabled = False
 
     def send(self, mail: Mail) -> None:
-        log.info("mail not delivered (no SMTP host): to=%s subject=%s", mail.recipient, mail.subject)
         raise ConnectionError("no SMTP host configured")
 
 
@@ -81,6 +87,8 @@ def enqueue(session: Session, ctx: ServiceContext, recipients: list[str], subjec
 
 def deliver_outbox(ctx: ServiceContext, *, limit: int = 100) -> int:
     """Send unsent mail; returns how many were delivered. Safe to run in several processes at once."""
+    if not ctx.mailer.enabled:
+        return 0
     delivered = 0
     for mail_id in _pending_ids(ctx, limit):
         if _claim(ctx, mail_id):

@@ -83,9 +83,19 @@ def _phone_or_keep(match: re.Match[str], identity_digits: str) -> str:
 def known_identities(session: Session, case: Case) -> list[str]:
     """What must never appear in public: the account's name, e-mail and phone, and names in the case."""
     found = identities_of(session, case.patient_id)
-    if case.on_behalf_of:
+    if case.on_behalf_of and looks_like_a_name(case.on_behalf_of):
         found.append(case.on_behalf_of)
     return [value for value in dict.fromkeys(found) if value.strip()]
+
+
+RELATION_WORDS = frozenset({"my", "a", "an", "the", "our", "his", "her", "their"})
+
+
+def looks_like_a_name(value: str) -> bool:
+    """'John Miller' is a name to remove; 'my friend' or 'a colleague' is not (removing every
+    'friend' from the text would only garble it)."""
+    words = value.split()
+    return bool(words) and words[0].lower() not in RELATION_WORDS and any(w[:1].isupper() for w in words)
 
 
 def publish_case(

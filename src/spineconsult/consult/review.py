@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from spineconsult.consult import audit
+from spineconsult.consult import audit, notifications
 from spineconsult.consult.actors import Actor, Role
 from spineconsult.consult.answers import latest_answer
 from spineconsult.consult.context import ServiceContext
@@ -158,3 +158,37 @@ def _apply_rereview(
     notify_specialist(
         session, ctx, case, f"The published answer of case {case.id} was withdrawn at re-review"
     )
+
+
+def remind_rereviews(ctx: ServiceContext) -> int:
+    """E-mail reviewers once about each published item whose re-review has fallen due (worker)."""
+    now = ctx.now()
+    due = (
+        select(Publication)
+        .where(Publication.status == "published", Publication.rereview_due_at <= now)
+        .where(
+            or_(
+                Publication.rereview_reminded_at.is_(None),
+                Publication.rereview_reminded_at < Publication.rereview_due_at,
+            )
+        )
+        .limit(200)
+    )
+    with ctx.write() as session:
+        items = list(session.scalars(due))
+        for item in items:
+            item.rereview_reminded_at = now
+        if items:
+            notifications.enqueue(session, ctx, _reviewer_emails(session), *_reminder(ctx, items))
+        return len(items)
+
+
+def _reviewer_emails(session: Session) -> list[str]:
+    query = select(Account.email).where(Account.role == Role.REVIEWER.value, Account.active.is_(True))
+    return list(session.scalars(query))
+
+
+def _reminder(ctx: ServiceContext, items: list[Publication]) -> tuple[str, str]:
+    lines = [f"- {item.title}\n  {ctx.settings.public_base_url}/library/{item.slug}" for item in items]
+    subject = f"{len(items)} published answer(s) due for re-review"
+    return subject, "These published answers are due for medical re-review:\n\n" + "\n".join(lines) + "\n"

@@ -237,6 +237,7 @@ class ServiceLevelEventOut(BaseModel):
 class WorkerReport(BaseModel):
     escalations: int = 0
     breaches: int = 0
+    rereview_reminders: int = 0
     mails_sent: int = 0
 
 

@@ -25,7 +25,7 @@ _PRIORITY = {
 _ENTITY_TYPES = frozenset({"NAME", "LOCATION", "ORGANIZATION"})
 # Between a name and a place of the same extent, the one with direct evidence wins: a title or relation
 # makes a person ("Dr. Jackson"), a place cue a place ("lives in Manchester"), bare gazetteers come last.
-_PERSON_EVIDENCE = ("name:title", "name:relation", "name:cue", "known:")
+_PERSON_EVIDENCE = ("name:title", "name:relation", "name:cue", "name:self", "known:")
 
 
 def _evidence(span: Span) -> int:

@@ -12,11 +12,12 @@ import hmac
 import re
 from datetime import timedelta
 from functools import lru_cache
-
-from faker import Faker
+from typing import TYPE_CHECKING
 
 from spineconsult.deid.dates import format_like, parse_date
-from spineconsult.deid.lexicon import lexicon
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 _MIN_SHIFT_DAYS = 30
 _SHIFT_RANGE_DAYS = 335
@@ -34,21 +35,17 @@ class Surrogates:
         return int.from_bytes(digest[:8], "big")
 
     def name(self, original: str) -> str:
-        words = list(re.finditer(r"[A-Za-z][A-Za-z']*", original))
-        if not words:
-            return original
-        out, pos = [], 0
-        for i, m in enumerate(words):
-            out += [original[pos : m.start()], self._name_word(m.group(), i == 0 and len(words) > 1)]
-            pos = m.end()
-        return "".join([*out, original[pos:]])
+        # word by word, so "Jane Roe", "Jane" and "Roe" map consistently wherever they appear
+        return re.sub(r"[^\W\d_][^\W\d_']*", lambda m: self._name_word(m.group()), original)
 
-    def _name_word(self, word: str, first_word: bool) -> str:
+    def _name_word(self, word: str) -> str:
         if len(word) == 1:
             return chr(ord("A") + self._number("initial:" + word.lower()) % 26)
-        lex = lexicon()
-        first = word.lower() in lex.first_names and (first_word or word.lower() not in lex.last_names)
-        pool = _first_names() if first else _last_names()
+        # the pool depends on the word alone (a usual female or male first name, or not), never on its
+        # position, so a name maps the same way everywhere; the surrogate keeps the name's usual sex
+        w = word.lower()
+        sex = "female" if w in _first_name_set("female") else "male" if w in _first_name_set("male") else None
+        pool = _first_names(sex) if sex else _last_names()
         return _same_case(pool[self._number("name:" + word.lower()) % len(pool)], word)
 
     def date_text(self, original: str) -> str | None:
@@ -93,13 +90,21 @@ def _same_case(value: str, like: str) -> str:
 
 @lru_cache(maxsize=1)
 def _faker() -> Faker:
+    from faker import Faker  # imported on first use: the CLI starts faster for every other command
+
     return Faker("en_US")
 
 
-@lru_cache(maxsize=1)
-def _first_names() -> tuple[str, ...]:
+@lru_cache(maxsize=2)
+def _first_names(sex: str) -> tuple[str, ...]:
     provider = _faker().provider("faker.providers.person")
-    return tuple(sorted(set(provider.first_names_female) | set(provider.first_names_male)))
+    names = provider.first_names_female if sex == "female" else provider.first_names_male
+    return tuple(sorted(set(names)))
+
+
+@lru_cache(maxsize=2)
+def _first_name_set(sex: str) -> frozenset[str]:
+    return frozenset(n.lower() for n in _first_names(sex))
 
 
 @lru_cache(maxsize=1)

@@ -75,6 +75,7 @@ class Modifier:
     start: int  # token indices
     end: int
     scope: tuple[int, int] = (0, 0)
+    sentence: int = 0
 
     @property
     def category(self) -> str:
@@ -91,7 +92,13 @@ class CompiledRules:
     regexes: list[re.Pattern[str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.regexes = [whole_words(r.pattern or re.escape(r.literal)) for r in self.rules]
+        self.regexes = [_rule_regex(r) for r in self.rules]
+
+
+def _rule_regex(rule: ContextRule) -> re.Pattern[str]:
+    source = rule.pattern or re.escape(rule.literal)
+    # A trigger that starts with punctuation (", my") follows a word directly: no left word edge.
+    return re.compile(source) if source[:1] in ",;:" else whole_words(source)
 
 
 def _find_modifiers(doc: Doc, compiled: CompiledRules) -> list[Modifier]:
@@ -100,12 +107,12 @@ def _find_modifiers(doc: Doc, compiled: CompiledRules) -> list[Modifier]:
         found.extend((m.start(), m.end(), rule) for m in regex.finditer(doc.text) if m.end() > m.start())
     # Overlapping triggers: the longest wins (as spaCy's filter_spans does for the matcher).
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(doc.text))  # characters already claimed by a longer trigger
     mods: list[Modifier] = []
     for start, end, rule in found:
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
+        if taken.find(1, start, end) != -1:
             continue
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
         mods.append(Modifier(rule, *doc.token_span(start, end)))
     mods.sort(key=lambda m: m.start)
     return mods
@@ -139,28 +146,48 @@ def _limit_scope(mod: Modifier, other: Modifier) -> None:
     mod.scope = (lo, hi)
 
 
+QUESTION = re.compile(
+    r"\?|(?<![a-z])(?:should|what|whether|do i|can i|could i|would|is it|will i|in case)(?![a-z])"
+)
+
+
+def _in_question(mod: Modifier, doc: Doc) -> bool:
+    first, last = doc.sentence_bounds[doc.sentence_of[mod.start]]
+    end = doc.ends[last - 1] + 1 if last > first else doc.ends[mod.end - 1]
+    return bool(QUESTION.search(doc.text, doc.starts[first], end))
+
+
 def scoped_modifiers(doc: Doc, compiled: CompiledRules) -> list[Modifier]:
-    """Every trigger of the text with its scope, limited by terminators and same-category triggers."""
-    mods = _find_modifiers(doc, compiled)
+    """Every trigger of the text with its scope, limited by terminators and same-category triggers.
+    Extension of ConText: a rule marked only_in_questions counts only in a question ("What if I can't
+    pee?"), not in a statement of a real trigger ("If I sit up I get a headache")."""
+    mods = [m for m in _find_modifiers(doc, compiled) if not m.rule.only_in_questions or _in_question(m, doc)]
     for mod in mods:
         mod.scope = _initial_scope(mod, doc)
+        mod.sentence = doc.sentence_of[mod.start]
     for i, first in enumerate(mods):
         for second in mods[i + 1 :]:
+            if second.sentence != first.sentence:
+                break  # sorted by position, and no scope crosses a sentence
             _limit_scope(first, second)
             _limit_scope(second, first)
     return mods
 
 
-def modifier_categories(mods: Sequence[Modifier], targets: Sequence[tuple[int, int]]) -> list[set[str]]:
+def modifier_categories(
+    doc: Doc, mods: Sequence[Modifier], targets: Sequence[tuple[int, int]]
+) -> list[set[str]]:
     """For each target (token span) the set of ConText categories that modify it. Triggers overlapping a
     target are pruned first (the target's own words, like "can't" in "can't pee", are not modifiers)."""
-    live = [m for m in mods if not any(m.start < t_end and t_start < m.end for t_start, t_end in targets)]
+    covered = {i for t_start, t_end in targets for i in range(t_start, t_end)}
+    by_sentence: dict[int, list[Modifier]] = {}
+    for m in mods:
+        if m.direction in ("TERMINATE", "PSEUDO") or any(i in covered for i in range(m.start, m.end)):
+            continue
+        by_sentence.setdefault(m.sentence, []).append(m)
     result: list[set[str]] = []
     for t_start, t_end in targets:
-        cats = {
-            m.category
-            for m in live
-            if m.direction not in ("TERMINATE", "PSEUDO") and m.scope[0] < t_end and t_start < m.scope[1]
-        }
-        result.append(cats)
+        # No scope crosses a sentence: only the triggers of the target's sentence can modify it.
+        candidates = by_sentence.get(doc.sentence_of[t_start], [])
+        result.append({m.category for m in candidates if m.scope[0] < t_end and t_start < m.scope[1]})
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spineconsult.engine.models import DifferentialEntry, FindingOut
 from spineconsult.engine.timing import band
@@ -11,6 +12,7 @@ from spineconsult.knowledge.loader import Pack
 from spineconsult.knowledge.schema import Condition
 
 NO_SYMPTOMS = "no_current_symptoms"
+DIAGNOSTIC_LR = 2.0
 MAX_ENTRIES, MIN_SCORE = 10, 0.005  # keep the list readable; at least three entries
 POSSIBLE_WEIGHT = 0.5  # an uncertain finding ("I think I might...") counts half, in log space
 TIME_WORDS = {
@@ -80,10 +82,22 @@ def _explain(
     return text
 
 
+@lru_cache(maxsize=4)
+def _diagnostic_findings(pack: Pack) -> frozenset[str]:
+    """Findings that point at some condition (likelihood ratio above 2); low mood or suicidal thoughts
+    matter for triage but do not tell which spine problem it is."""
+    return frozenset(
+        w.id for c in pack.conditions.values() for w in c.findings if w.lr_present > DIAGNOSTIC_LR
+    )
+
+
 def _with_no_symptoms(pack: Pack, findings: list[FindingOut]) -> dict[str, FindingOut]:
-    """When nothing current is reported, the pack's NO_SYMPTOMS finding counts as present."""
+    """When no current spine symptom is reported, the pack's NO_SYMPTOMS finding counts as present."""
     status = {f.id: f for f in findings}
-    current = any(f.status == "present" or f.qualifier == "uncertain" for f in findings)
+    diagnostic = _diagnostic_findings(pack)
+    current = any(
+        (f.status == "present" or f.qualifier == "uncertain") and f.id in diagnostic for f in findings
+    )
     if not current and NO_SYMPTOMS in pack.findings and NO_SYMPTOMS not in status:
         name = pack.findings[NO_SYMPTOMS].name
         status[NO_SYMPTOMS] = FindingOut(id=NO_SYMPTOMS, name=name, status="present", text="", start=0, end=0)

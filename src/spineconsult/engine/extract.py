@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -9,8 +10,10 @@ from functools import lru_cache
 
 from spineconsult.engine import context as ctx
 from spineconsult.engine.models import CaseIn, Context, FindingOut, ProcedureOut
+from spineconsult.engine.spelling import repair
 from spineconsult.engine.timing import weeks_since_surgery
 from spineconsult.knowledge.loader import Pack
+from spineconsult.knowledge.schema import GAP_WORDS
 
 LEVEL = re.compile(
     r"(?<![a-z0-9])(?P<r1>[ctls])\s?(?P<n1>\d{1,2})\s*(?:-|/|–|to|and)\s*(?P<r2>[ctls])?\s?(?P<n2>\d{1,2})(?![0-9])"
@@ -35,12 +38,49 @@ OTHER_SURGERY = re.compile(
     r"breast|bowel|hand|wrist|ankle|foot|bariatric|cardiac)\s+(?:surgery|operation|op|replacement)(?![a-z])"
 )
 DROP_FOR_PROCEDURES = {"NEGATED_EXISTENCE", "HYPOTHETICAL", "FAMILY"}
+# A co-occurrence pair is at most this many characters apart (8 words of up to ~20 letters).
+NEAR_REACH = 200
 STATUS_ORDER = {"present": 3, "possible": 2, "absent": 1}
+
+
+@dataclass(frozen=True)
+class NearMatcher:
+    """A co-occurrence rule: a word of `a` and a word of `b` with at most `window` words between them,
+    none of which starts a new clause."""
+
+    finding: str
+    a: re.Pattern[str]
+    b: re.Pattern[str]
+    gap: re.Pattern[str]
+
+    reach: int  # characters a gap of `window` words can span at most (pairs further apart are skipped)
+
+    def spans(self, text: str) -> list[tuple[str, int, int]]:
+        firsts = [(m.start(), m.end()) for m in self.a.finditer(text)]
+        if not firsts:
+            return []
+        seconds = [(m.start(), m.end()) for m in self.b.finditer(text)]
+        starts = [two[0] for two in seconds]
+        out = []
+        for one in firsts:
+            lo = bisect.bisect_left(starts, one[0] - self.reach - 80)
+            hi = bisect.bisect_right(starts, one[1] + self.reach)
+            for two in seconds[lo:hi]:
+                left, right = (one, two) if one[0] < two[0] else (two, one)
+                if left[1] <= right[0] and self.gap.fullmatch(text, left[1], right[0]):
+                    out.append((self.finding, left[0], right[1]))
+        return out
+
+
+@lru_cache(maxsize=16)
+def _gap(window: int) -> re.Pattern[str]:
+    return re.compile(GAP_WORDS.format(n=window) + r"\s+")
 
 
 @dataclass(frozen=True)
 class Matchers:
     findings: list[tuple[str, re.Pattern[str]]]
+    near: list[NearMatcher]
     procedures: list[tuple[str, str, str, re.Pattern[str]]]  # id, name, family, regex (str: any Family)
     rules: ctx.CompiledRules
 
@@ -52,7 +92,14 @@ def matchers(pack: Pack) -> Matchers:
     procedures: list[tuple[str, str, str, re.Pattern[str]]] = [
         (p.id, p.name, str(p.family), ctx.whole_words("|".join(p.patterns))) for p in pack.procedures.values()
     ]
-    return Matchers(findings, procedures, ctx.CompiledRules(pack.context))
+    near = [
+        NearMatcher(
+            f.id, re.compile(rule.sources()[0]), re.compile(rule.sources()[1]), _gap(rule.window), NEAR_REACH
+        )
+        for f in pack.findings.values()
+        for rule in f.near
+    ]
+    return Matchers(findings, near, procedures, ctx.CompiledRules(pack.context))
 
 
 @dataclass(frozen=True)
@@ -80,11 +127,15 @@ def _status(categories: frozenset[str], counts_when_historical: bool) -> tuple[s
     return "present", None
 
 
-def _spans(text: str, regexes: list[tuple[str, re.Pattern[str]]]) -> list[tuple[str, int, int]]:
-    found = [
-        (fid, m.start(), m.end()) for fid, rx in regexes for m in rx.finditer(text) if m.end() > m.start()
-    ]
-    return sorted(found, key=lambda f: (f[1], -(f[2] - f[1])))
+def _spans(text: str, m: Matchers) -> list[tuple[str, int, int]]:
+    found = {
+        (fid, mt.start(), mt.end())
+        for fid, rx in m.findings
+        for mt in rx.finditer(text)
+        if mt.end() > mt.start()
+    }
+    found.update(span for near in m.near for span in near.spans(text))
+    return sorted(found, key=lambda f: (f[1], -(f[2] - f[1]), f[0]))
 
 
 def _side(doc: ctx.Doc, tok_start: int, tok_end: int) -> str | None:
@@ -101,14 +152,15 @@ def _side(doc: ctx.Doc, tok_start: int, tok_end: int) -> str | None:
 
 
 def _finding_outputs(
-    pack: Pack, doc: ctx.Doc, mods: list[ctx.Modifier], original: str, m: Matchers
+    pack: Pack, doc: ctx.Doc, mods: list[ctx.Modifier], original: str, offsets: list[int], m: Matchers
 ) -> tuple[list[FindingOut], list[str]]:
-    spans = _spans(doc.text, m.findings)
+    spans = _spans(doc.text, m)
     token_spans = [doc.token_span(s, e) for _, s, e in spans]
-    categories = ctx.modifier_categories(mods, token_spans)
+    categories = ctx.modifier_categories(doc, mods, token_spans)
     best: dict[str, FindingOut] = {}
     history: list[str] = []
-    for (fid, start, end), toks, cats in zip(spans, token_spans, categories, strict=True):
+    for (fid, fixed_start, fixed_end), toks, cats in zip(spans, token_spans, categories, strict=True):
+        start, end = offsets[fixed_start], offsets[fixed_end]
         finding = pack.findings[fid]
         status, qualifier = _status(frozenset(cats), finding.counts_when_historical)
         if status in ("history", "other"):
@@ -126,8 +178,13 @@ def _finding_outputs(
         )
         if fid not in best or STATUS_ORDER[status] > STATUS_ORDER[best[fid].status]:
             best[fid] = out
-    findings = sorted(best.values(), key=lambda f: f.start)
-    return findings, sorted(set(history) - set(best))
+    present = {fid for fid, f in best.items() if f.status != "absent"}
+    kept = [
+        f
+        for f in best.values()
+        if f.status == "absent" or not present & set(pack.findings[f.id].superseded_by)
+    ]
+    return sorted(kept, key=lambda f: f.start), sorted(set(history) - set(best))
 
 
 def _levels(text: str) -> list[str]:
@@ -144,15 +201,20 @@ def _levels(text: str) -> list[str]:
 def _message_procedures(
     doc: ctx.Doc, mods: list[ctx.Modifier], m: Matchers, levels: list[str]
 ) -> list[ProcedureOut]:
-    spans = [(pid, mt.start(), mt.end()) for pid, _, _, rx in m.procedures for mt in rx.finditer(doc.text)]
-    token_spans = [doc.token_span(s, e) for _, s, e in spans]
-    categories = ctx.modifier_categories(mods, token_spans)
+    """Procedures named in the message, in pack order; a span already claimed by an earlier (more
+    specific) entry is not read again ("neck laminectomy" is not also a lumbar laminectomy); negated or
+    hypothetical mentions ("without fusion", "fusion is my best option") do not count."""
+    spans: list[tuple[str, int, int]] = []
+    for pid, _, _, rx in m.procedures:
+        for mt in rx.finditer(doc.text):
+            if not any(mt.start() < e and s < mt.end() for _, s, e in spans):
+                spans.append((pid, mt.start(), mt.end()))
+    categories = ctx.modifier_categories(doc, mods, [doc.token_span(s, e) for _, s, e in spans])
     by_id = {pid: (name, family) for pid, name, family, _ in m.procedures}
-    order = [pid for pid, *_ in m.procedures]
     kept = {
         pid for (pid, _, _), cats in zip(spans, categories, strict=True) if not cats & DROP_FOR_PROCEDURES
     }
-    specific = [pid for pid in order if pid in kept]
+    specific = [pid for pid in by_id if pid in kept]
     if any(by_id[p][1] != "unknown" for p in specific):
         specific = [p for p in specific if by_id[p][1] != "unknown"]
     return [
@@ -217,10 +279,10 @@ class Extraction:
 def extract(case: CaseIn, pack: Pack, asked_on: dt.date) -> Extraction:
     """Structured fields win over what is read from the message."""
     m = matchers(pack)
-    text = ctx.normalise(case.message)
+    text, offsets = repair(ctx.normalise(case.message), pack)
     doc = ctx.make_doc(text)
     mods = ctx.scoped_modifiers(doc, m.rules)
-    findings, history = _finding_outputs(pack, doc, mods, case.message, m)
+    findings, history = _finding_outputs(pack, doc, mods, case.message, offsets, m)
     levels = _levels(text)
     procedures = _input_procedures(case, m) or _message_procedures(doc, mods, m, levels)
     for proc in procedures:

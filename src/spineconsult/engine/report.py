@@ -36,10 +36,22 @@ def _findings(a: Assessment) -> Table:
         status = f.status + (f" ({f.qualifier})" if f.qualifier else "")
         table.add_row(f.name, status, f'"{f.text}"', f.side or "")
     ctx = a.context
-    procs = "; ".join(f"{p.name} [{p.family}]" for p in ctx.procedures) or "not stated"
-    weeks = f"{ctx.weeks_since_surgery:g} weeks" if ctx.weeks_since_surgery is not None else "not stated"
+    procs = "; ".join(f"{p.name} [{p.family.replace('_', ' ')}]" for p in ctx.procedures) or "not stated"
+    weeks = _since(ctx.weeks_since_surgery)
     table.caption = f"Procedure: {procs}. Levels: {', '.join(ctx.levels) or '-'}. Since surgery: {weeks}."
     return table
+
+
+def _since(weeks: float | None) -> str:
+    if weeks is None:
+        return "not stated"
+    return (
+        f"{weeks * 7:.0f} days"
+        if weeks < 2
+        else f"{weeks:.0f} weeks"
+        if weeks < 104
+        else f"{weeks / 52:.1f} years"
+    )
 
 
 def _differential(a: Assessment) -> Table:

@@ -69,7 +69,30 @@ NAMED = {
 }
 NAMED_RE = re.compile(r"(?<![a-z])(" + "|".join(sorted(NAMED, key=len, reverse=True)) + r")(?![a-z])")
 SURGERY_WORDS = re.compile(
-    r"surg|operat|\bop\b|post[- ]?op|procedure|ectomy|otomy|fusion|fused|acdf|stimulator|implant|plasty"
+    r"surg|operat|\bop\b|post[- ]?op|procedure|ectomy|otomy|fusion|fused|acdf|stimulator|implant|plasty|"
+    r"decompress|microd|[tpax]lif\b|\bscs\b"
+)
+
+
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+SEASONS = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1}
+MONTH_RE = re.compile(
+    r"(?<![a-z])(?:in|since|back in|during|last|this past|early|late|mid)[- ](?:the )?(?P<name>"
+    + "|".join(MONTHS + list(SEASONS))
+    + r")(?:\s+(?P<year>(?:19|20)\d\d))?(?![a-z])"
 )
 
 
@@ -79,6 +102,7 @@ class TimeMention:
     start: int
     end: int
     linked: bool  # in a sentence that mentions the operation, or says "post-op"/"after"
+    distance: int = 0  # characters to the nearest mention of the operation in the sentence
 
 
 def _number(word: str) -> float | None:
@@ -126,9 +150,29 @@ def _absolute(sentence: str, offset: int, linked: bool, asked_on: dt.date) -> li
                 1.0 if (m.group("unit") or "day").startswith("w") else 1 / 7
             )
             out.append(TimeMention(days_or_weeks, offset + m.start(), offset + m.end(), True))
+    for m in MONTH_RE.finditer(sentence):
+        then = _month_date(m.group("name"), m.group("year"), asked_on)
+        out.append(TimeMention((asked_on - then).days / 7, offset + m.start(), offset + m.end(), linked))
     for m in NAMED_RE.finditer(sentence):
         out.append(TimeMention(NAMED[m.group(1)], offset + m.start(), offset + m.end(), linked))
     return out
+
+
+def _month_date(name: str, year: str | None, asked_on: dt.date) -> dt.date:
+    """The middle of the most recent such month (or season) not after asked_on."""
+    month = SEASONS.get(name) or MONTHS.index(name) + 1
+    then = dt.date(int(year) if year else asked_on.year, month, 15)
+    if then > asked_on:
+        then = then.replace(year=then.year - 1)
+    return then
+
+
+def _with_distance(mention: TimeMention, sentence: str, offset: int) -> TimeMention:
+    spots = [m.start() + offset for m in SURGERY_WORDS.finditer(sentence)]
+    if not spots:
+        return mention
+    distance = min(min(abs(spot - mention.start), abs(spot - mention.end)) for spot in spots)
+    return TimeMention(mention.weeks, mention.start, mention.end, mention.linked, distance)
 
 
 def time_mentions(text: str, asked_on: dt.date) -> list[TimeMention]:
@@ -137,16 +181,19 @@ def time_mentions(text: str, asked_on: dt.date) -> list[TimeMention]:
     offset = 0
     for sentence in re.split(r"(?<=[.!?\n])", text):
         linked = bool(SURGERY_WORDS.search(sentence))
-        mentions.extend(_relative(sentence, offset, linked))
-        mentions.extend(_absolute(sentence, offset, linked, asked_on))
+        found = _relative(sentence, offset, linked) + _absolute(sentence, offset, linked, asked_on)
+        mentions.extend(_with_distance(m, sentence, offset) for m in found)
         offset += len(sentence)
     return sorted(mentions, key=lambda m: m.start)
 
 
 def weeks_since_surgery(text: str, asked_on: dt.date) -> float | None:
-    """The first time expression tied to the operation, in weeks; None when the message gives none."""
+    """The time expression tied to the operation (the one nearest to where the operation is named), in
+    weeks; None when the message gives none."""
     linked = [m for m in time_mentions(text, asked_on) if m.linked]
-    return round(linked[0].weeks, 2) if linked else None
+    if not linked:
+        return None
+    return round(min(linked, key=lambda m: m.distance).weeks, 2)
 
 
 def band(weeks: float | None) -> str:

@@ -46,7 +46,9 @@ def _applies(flag: RedFlag, families: list[str], weeks: float | None, in_scope: 
         return False
     if flag.families and not set(flag.families) & set(families):
         return False
-    return flag.max_weeks is None or weeks is None or weeks <= flag.max_weeks
+    if weeks is None:
+        return not flag.needs_known_time
+    return flag.max_weeks is None or weeks <= flag.max_weeks
 
 
 def _match(flag: RedFlag, status: dict[str, FindingOut]) -> tuple[list[str], str] | None:

@@ -29,7 +29,25 @@ DEFAULT_PACK = "spine_postop"
 M = TypeVar("M", bound=BaseModel)
 # libyaml's C parser when PyYAML has it: parsing the pack with the pure-Python parser took ~0.2-0.5 s of
 # the cold start; both loaders are "safe" (no arbitrary Python objects).
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class DuplicateKeyError(ValueError):
+    pass
+
+
+class SAFE_LOADER(_BASE_LOADER):  # type: ignore[misc]
+    """YAML silently keeps the last of two equal keys; a pack must not (a second `near:` once hid the
+    first)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise DuplicateKeyError(f"key {key!r} appears twice (line {key_node.start_mark.line + 1})")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
 
 class PackError(ValueError):
@@ -61,6 +79,8 @@ def _read_yaml(path: Path) -> Any:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise PackError(path.name, "-", "-", f"not valid YAML: {exc}".replace("\n", " ")) from exc
+    except DuplicateKeyError as exc:
+        raise PackError(path.name, "-", str(exc).split("'")[1], str(exc)) from None
 
 
 def _entry_name(raw: Any, index: int) -> str:
@@ -103,6 +123,8 @@ def _check_refs(file: str, entry: str, key: str, refs: Iterable[str], known: dic
 
 
 def _cross_check(pack: Pack) -> None:
+    for finding in pack.findings.values():
+        _check_refs("findings.yaml", finding.id, "superseded_by", finding.superseded_by, pack.findings)
     for c in pack.conditions.values():
         _check_refs("conditions.yaml", c.id, "findings", (w.id for w in c.findings), pack.findings)
     for f in pack.red_flags.values():

@@ -27,10 +27,10 @@ ID = r"^[a-z][a-z0-9_]*$"
 # `<gap:N>` in a finding pattern: up to N words that do not start a new clause ("but", "and", "no"...),
 # so a pattern like "pain<gap:4> in my back" does not run across "no leg pain but an ache in my back".
 GAP = re.compile(r"<gap:(\d+)>")
-CLAUSE_BREAK = r"but|no|not|never|nor|without|though|although|however|except|yet|if|because|since|then"
+# One lookahead refuses a word that starts a new clause, "and" + a new subject, and any "...n't" word.
 GAP_WORDS = (
-    rf"(?:,?\s+(?!(?:{CLAUSE_BREAK})(?![a-z']))(?!and\s+(?:i|my|he|she|his|her|the|it|there|we|they|now|then)\b)"
-    r"(?![a-z]*n't)[a-z0-9']+){{0,{n}}},?"
+    r"(?:,?\s+(?!(?:but|no|not|never|nor|without|though|although|however|except|yet|if|because|since|then)\b"
+    r"|and\s+(?:i|my|he|she|his|her|the|it|there|we|they|now|then)\b|[a-z]*n't)[a-z0-9']+){{0,{n}}},?"
 )
 
 
@@ -39,7 +39,8 @@ def expand_gaps(pattern: str) -> str:
 
 
 WORD_EDGE_L = r"(?<![a-z0-9'])"
-WORD_EDGE_R = r"(?![a-z0-9'])"
+# A word ends before a letter or digit, and before an apostrophe unless it is a possessive "'s".
+WORD_EDGE_R = r"(?![a-z0-9])(?!'(?!s(?![a-z]))[a-z])"
 
 
 def whole_words(pattern: str) -> str:
@@ -92,9 +93,10 @@ class Near(Strict):
     b: list[str] = Field(min_length=1)
     window: int = Field(3, ge=0, le=8)
 
-    def pattern(self) -> str:
-        a, b = "|".join(self.a), "|".join(self.b)
-        return f"(?:{a})<gap:{self.window}> (?:{b})|(?:{b})<gap:{self.window}> (?:{a})"
+    def sources(self) -> tuple[str, str]:
+        """Whole-word regexes of the two word lists. The engine pairs their matches in Python (checking
+        the words between with GAP_WORDS): one joint regex per order cost most of the cold start."""
+        return patterns_source(self.a), patterns_source(self.b)
 
 
 class Finding(Strict):
@@ -105,6 +107,9 @@ class Finding(Strict):
     patterns: list[str] = Field(default_factory=list, description="regular expressions, case-insensitive")
     near: list[Near] = Field(
         default_factory=list, description="co-occurrence of two word lists in one clause"
+    )
+    superseded_by: list[str] = Field(
+        default_factory=list, description="dropped when one of these more specific findings is present"
     )
     counts_when_historical: bool = False
     general: bool = False  # meaningful outside spine surgery (safety net)
@@ -119,17 +124,16 @@ class Finding(Strict):
     @field_validator("near")
     @classmethod
     def _near_compiles(cls, value: list[Near]) -> list[Near]:
-        if value:
-            _compile_all([rule.pattern() for rule in value])
+        for rule in value:
+            _compile_all(rule.a)
+            _compile_all(rule.b)
         return value
 
     def regex_sources(self) -> list[str]:
-        """The finding's matchers: literal phrases, patterns, co-occurrence rules (validated at load)."""
+        """The finding's regular expressions: literal phrases and patterns (validated at load)."""
         sources = [phrases_source(self.phrases)] if self.phrases else []
         if self.patterns:
             sources.append(patterns_source(self.patterns))
-        if self.near:
-            sources.append(patterns_source([rule.pattern() for rule in self.near]))
         return sources
 
 
@@ -202,6 +206,7 @@ class RedFlag(Strict):
         default_factory=list, description="only after these procedures (empty: any)"
     )
     max_weeks: float | None = None
+    needs_known_time: bool = Field(False, description="fires only when the time since surgery is known")
     general: bool = False
     advice: str
     if_it_happens: str = Field(description="safety-net advice when the finding is only hypothetical")
@@ -257,6 +262,10 @@ class ContextRule(Strict):
     direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
     pattern: str | None = Field(None, description="regex over the lower-cased text instead of the literal")
     max_scope: int | None = Field(None, gt=0)
+    only_in_questions: bool = Field(
+        False,
+        description="the trigger counts only in a question or a request for advice ('if' in 'what if...')",
+    )
 
 
 class Outcome(Strict):

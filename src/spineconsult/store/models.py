@@ -161,6 +161,7 @@ class Publication(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     last_reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     rereview_due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    rereview_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     helpful_yes: Mapped[int] = mapped_column(Integer, default=0)
     helpful_no: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -48,14 +48,14 @@ def _lifespan(ctx: ServiceContext, run_worker: bool):  # type: ignore[no-untyped
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(_warm_up, ctx)
-        task = asyncio.create_task(worker.run_forever(ctx)) if run_worker else None
+        stop = asyncio.Event()
+        task = asyncio.create_task(worker.run_forever(ctx, stop=stop)) if run_worker else None
         try:
             yield
         finally:
+            stop.set()
             if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                await task  # lets the pass in progress finish before the database closes
             ctx.close()
 
     return lifespan

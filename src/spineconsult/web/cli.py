@@ -125,6 +125,10 @@ def serve(
     started = time.monotonic()
     ctx = _context(settings)
     logging.getLogger("spineconsult").info("migrations applied in %.2f s", time.monotonic() - started)
+    if not settings.smtp_host:
+        logging.getLogger("spineconsult").warning(
+            "SPINECONSULT_SMTP_HOST is not set: e-mail waits in the outbox"
+        )
     if demo_data:
         _print_logins(demo.seed_demo(ctx), f"http://{host}:{port}")
     ctx.close()

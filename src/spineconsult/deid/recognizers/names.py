@@ -9,12 +9,13 @@ or a neighbouring name (Mary Healey).
 
 from __future__ import annotations
 
+import re
+
 from spineconsult.deid.lexicon import Lexicon, lexicon
 from spineconsult.deid.models import Span
 from spineconsult.deid.tokens import Token
 
-# Ordinary words that are also first names and too often plain words next to a cue ("to will", "and may").
-_SHORT_NAME = 3
+_SHORT_NAME = 3  # gazetteer entries this short (rl, ami, eff) are more often abbreviations
 _GAP_MAX = 3  # characters between two tokens that still count as neighbours ("Dr. J. Smith", "Smith, John")
 
 
@@ -25,7 +26,6 @@ def _kind(tok: Token, lex: Lexicon) -> str:
     if not lex.is_common(w):
         if not lex.is_name_word(w):
             return "unknown"
-        # two- and three-letter list entries (rl, ami, eff) are more often abbreviations: need a cue
         return "strong" if len(w) > _SHORT_NAME else "weak"
     return "weak" if w in lex.usual_names else "common"
 
@@ -134,11 +134,34 @@ def _grow(text: str, tokens: list[Token], kinds: list[str], hits: dict[int, str]
                     frontier.append(j)
 
 
+# How people introduce or sign themselves in messages: "My name is Jane", "I'm Bob", "Thanks, Ann Lee".
+_SELF = re.compile(
+    r"\b(?:my name is|my name's|i am|i'm|this is|signed|regards|kind regards|best regards|best wishes|thanks|"
+    r"thank you|many thanks|sincerely|yours truly|cheers)[,:]?\s+"
+    r"((?:[A-Z][a-z'\-]+|[A-Z]\.)(?:[ \t]+(?:[A-Z][a-z'\-]+|[A-Z]\.)){0,2})",
+    re.IGNORECASE,
+)
+
+
+def _self_named(text: str, lex: Lexicon) -> list[Span]:
+    spans = []
+    for m in _SELF.finditer(text):
+        for word in re.finditer(r"[^\s.]+", m.group(1)):
+            w = word.group().lower()
+            if not word.group()[0].isupper() or (word.group().isupper() and len(w) > 1):
+                break  # lower case, or shouted text where every word is capitalised
+            if lex.is_common(w) and w not in lex.usual_names and not lex.is_name_word(w):
+                break  # "I am Worried", "Thanks In advance"
+            start = m.start(1) + word.start()
+            spans.append(Span(start=start, end=start + len(word.group()), type="NAME", rule="name:self"))
+    return spans
+
+
 def find_names(text: str, tokens: list[Token]) -> list[Span]:
     lex = lexicon()
     kinds = [_kind(t, lex) for t in tokens]
     hits = _seed(text, tokens, kinds, lex)
     _grow(text, tokens, kinds, hits, lex)
-    return [
+    return _self_named(text, lex) + [
         Span(start=tokens[i].start, end=tokens[i].end, type="NAME", rule=rule) for i, rule in hits.items()
     ]
