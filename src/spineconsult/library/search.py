@@ -12,8 +12,9 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 
 import numpy as np
@@ -73,6 +74,9 @@ def parse_query(raw: str) -> Query:
     return Query(cut, concepts, fulltext.query_phrases(cut, lexicon().expansions(concepts)))
 
 
+_EMBEDDER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="library-query-embedding")
+
+
 @lru_cache(maxsize=512)
 def _query_vector(text: str) -> vectors.FloatArray:
     vector: vectors.FloatArray = embed([text])[0]
@@ -86,11 +90,13 @@ def search(
     query = parse_query(q)
     if not query.phrases or limit <= 0:
         return []
+    # the query's embedding (numpy, no database) runs while full text queries the database
+    pending_vector = _EMBEDDER.submit(_query_vector, query.text[:MAX_EMBEDDED_QUERY_CHARS].strip())
     index = vectors.get_index(session)
     warm_pending(session, index)
     allowed = index.mask(procedure, topic)
     text_scores = _text_scores(session, index, query, allowed)
-    vector = _query_vector(query.text[:MAX_EMBEDDED_QUERY_CHARS].strip())
+    vector = pending_vector.result()
     scores = _blend(index, vector, text_scores, allowed, frozenset(content_stems(query.text)))
     best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
     return _hits(session, index, best, query)
@@ -174,8 +180,15 @@ def _hits(
         entry = entries.get(meta.id) if meta else None
         if entry is not None:
             excerpt = _best_snippet(entry, stems, phrases)
-            hits.append(SearchHit(entry.slug, entry.title, excerpt, entry.published_at, round(score, 4)))
+            hits.append(
+                SearchHit(entry.slug, entry.title, excerpt, aware(entry.published_at), round(score, 4))
+            )
     return hits
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; everything the library stores is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _best_snippet(entry: LibraryEntry, stems: frozenset[str], phrases: list[tuple[str, ...]]) -> str:
