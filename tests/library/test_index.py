@@ -83,3 +83,38 @@ def test_get_entry(corpus):
     entry = get_entry(corpus, "acid-reflux")
     assert entry is not None and entry.title == "Acid reflux at night" and entry.kind == "qa"
     assert get_entry(corpus, "nope") is None
+
+
+def test_searching_while_another_thread_publishes(database_url, corpus, published):
+    import threading
+
+    from spineconsult.store.db import make_engine, make_session_factory
+
+    engine = make_engine(database_url)
+    factory = make_session_factory(engine)
+    errors: list[BaseException] = []
+
+    def publish() -> None:
+        try:
+            with factory() as writer:
+                for n in range(150):
+                    index_entry(
+                        writer,
+                        slug=f"new-{n}",
+                        title=f"Question {n}",
+                        question=f"Back pain question {n}",
+                        published_at=published,
+                    )
+                    writer.commit()
+        except BaseException as err:  # pragma: no cover - reported below
+            errors.append(err)
+
+    thread = threading.Thread(target=publish)
+    thread.start()
+    with factory() as reader:
+        while thread.is_alive():
+            assert isinstance(search(reader, "back pain"), list)
+            assert isinstance(related(reader, "acid-reflux", k=3), list)
+    thread.join()
+    engine.dispose()
+    assert not errors

@@ -34,6 +34,7 @@ def test_snippets_mark_the_matched_words_including_synonyms(corpus):
     hit = search(corpus, "pins and needles")[0]
     assert "<mark>tingling</mark>" in hit.snippet
     assert hit.title and hit.published_at.year == 2026 and hit.score > 0
+    assert hit.published_at.utcoffset() is not None
 
 
 def test_snippets_escape_html(session, published):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import Table
 
 from spineconsult.store import models
 from spineconsult.store.base import Base
@@ -21,6 +22,8 @@ SERVICE_TABLES = {
 def _table_of(diff: object) -> str | None:
     first = diff[0] if isinstance(diff, list) else diff
     for part in first if isinstance(first, tuple) else ():
+        if isinstance(part, Table):  # add_table / remove_table: the table itself (e.g. FTS5 shadow tables)
+            return str(part.name)
         name = getattr(part, "name", None) if not isinstance(part, str) else None
         table = getattr(part, "table", None)
         if table is not None:

@@ -64,25 +64,10 @@ def _wait_until_up(base: str, proc: subprocess.Popen[bytes], log: Path, timeout:
 def main(port: int) -> None:
     import uvicorn
 
-    from spineconsult.consult.context import build_context
     from spineconsult.settings import Settings
     from spineconsult.web.app import create_app
 
-    settings = Settings()
-    ctx = build_context(settings)
-    if os.environ.get("SPINECONSULT_PAGES_STAND_INS"):
-        _use_stand_ins(ctx)
-    uvicorn.run(create_app(settings, ctx=ctx), host="127.0.0.1", port=port, log_level="warning")
-
-
-def _use_stand_ins(ctx: object) -> None:
-    """Developer switch for a branch without the engine merged yet; never on CI."""
-    import importlib.util
-
-    import assessor  # type: ignore[import-not-found]  # beside this file
-
-    if importlib.util.find_spec("spineconsult.engine") is None:
-        ctx.assessor = assessor.assess  # type: ignore[attr-defined]
+    uvicorn.run(create_app(Settings()), host="127.0.0.1", port=port, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -12,6 +15,7 @@ from spineconsult.consult.queue import check_service_levels
 from spineconsult.library.evidence_pages import publish_evidence_pages
 from spineconsult.store.db import transaction
 from spineconsult.store.models import Case
+from spineconsult.web.pages.routes import ROUTERS
 
 from .conftest import PASSWORD, PERSONAS, csrf_of, log_in
 
@@ -183,6 +187,13 @@ def test_good_attachment_is_stored_with_the_case(client: TestClient) -> None:
     assert "mri-report.pdf" in page.text and "application/pdf" in page.text
 
 
+def test_what_people_write_is_escaped(client: TestClient) -> None:
+    token = log_in(client, "patient")
+    case_id = submit(client, token, message='My foot tingles <script>alert("x")</script> since surgery.')
+    page = client.get(f"/cases/{case_id}").text
+    assert '<script>alert("x")</script>' not in page and "&lt;script&gt;" in page
+
+
 def test_emergency_advice_is_shown_at_once(client: TestClient) -> None:
     token = log_in(client, "patient")
     case_id = submit(client, token, message="Since this morning I cannot pass urine after my laminectomy.")
@@ -280,7 +291,8 @@ def test_return_without_comment_is_refused_by_the_field(client: TestClient) -> N
 def test_the_flow_without_a_browser(client: TestClient) -> None:
     case_id, token = answered_case(client)
     assert case_id in client.get("/reviews").text
-    assert "probable_causes text" in client.get(f"/reviews/{case_id}").text
+    review_page = client.get(f"/reviews/{case_id}").text
+    assert "probable_causes text" in review_page and 'id="public-preview"' in review_page
     approved = client.post(f"/reviews/{case_id}", data={"csrf_token": token, "decision": "approve"})
     assert approved.status_code == 303
     client.cookies.clear()
@@ -409,6 +421,7 @@ def test_reply_with_the_records_asked_for(client: TestClient) -> None:
     token = switch(client, "patient")
     page = client.get(f"/cases/{case_id}").text
     assert "The MRI, please." in page and "Answer the specialist&#39;s question" in page
+    assert "The specialist asked you a question" in page
     bad = {"attachments": ("mri.png", b"GIF89a not a png", "image/png")}
     refused = client.post(f"/cases/{case_id}/reply", data={"csrf_token": token, "body": "Here."}, files=bad)
     assert refused.status_code == 422 and 'id="attachments-error"' in refused.text
@@ -446,3 +459,59 @@ def test_evidence_pages_are_found_and_shown(client: TestClient, page_ctx: Servic
         "what the studies show" in page.text and "Certainty" in page.text and "Related questions" in page.text
     )
     assert client.get("/library/evidence-no-such-treatment").status_code == 404
+
+
+def test_every_form_post_needs_the_csrf_token(client: TestClient) -> None:
+    log_in(client, "patient")
+    posts = [
+        r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute) and "POST" in r.methods
+    ]
+    assert len(posts) >= 10
+    for route in posts:
+        path = re.sub(r"\{[^}]+\}", "1", route.path)
+        response = client.post(path, data={"body": "x", "message": "x", "helpful": "yes"})
+        assert response.status_code == 403, route.path
+        assert "This form has expired" in response.text, route.path
+
+
+def test_odd_intake_input_is_an_error_by_the_field_never_a_500(client: TestClient) -> None:
+    token = log_in(client, "patient")
+    odd = [
+        ({"message": "x" * 20001}, "message"),
+        ({"age": "abc"}, "age"),
+        ({"age": "-3"}, "age"),
+        ({"procedure": "brain_surgery"}, "procedure"),
+        ({"side": "up"}, "side"),
+        ({"surgery_date": "2026-13-45"}, "surgery_date"),
+        ({"sex": "robot"}, "sex"),
+        ({"message": "ok\x00nul"}, "message"),
+    ]
+    for fields, name in odd:
+        response = client.post("/ask", data={"csrf_token": token, "message": ROUTINE} | fields)
+        assert response.status_code == 422, fields
+        assert f'id="{name}-error"' in response.text, fields
+
+
+def test_a_withdrawn_answer_leaves_the_library(client: TestClient, page_ctx: ServiceContext) -> None:
+    publish(
+        client, "Since my L5-S1 microdiscectomy my left foot tingles and feels numb. Will the tingling stop?"
+    )
+    slug = (
+        client.get("/library", params={"q": "tingles"}).text.split('<h2><a href="/library/')[1].split('"')[0]
+    )
+    later = page_ctx.now() + dt.timedelta(days=page_ctx.settings.rereview_interval_days + 1)
+    page_ctx.clock = lambda: later
+    token = switch(client, "reviewer")
+    data = {"csrf_token": token, "decision": "return", "comment": "Outdated: new guidance."}
+    assert client.post(f"/reviews/library/{slug}", data=data).status_code == 303
+    client.cookies.clear()
+    assert "Nothing matched" in client.get("/library", params={"q": "tingles"}).text
+    assert client.get(f"/library/{slug}").status_code == 404
+
+
+def test_docs_name_every_page_route() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "pages.md").read_text(encoding="utf-8")
+    documented = {re.sub(r"\{[^}]*\}", "{}", path) for path in re.findall(r"`(/[^`]*)`", docs)}
+    routes = [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
+    missing = {re.sub(r"\{[^}]*\}", "{}", r.path) for r in routes} - documented
+    assert not missing, f"docs/pages.md does not name: {sorted(missing)}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from spineconsult.web.pages import session as cookie
 from spineconsult.web.pages.filters import duration, highlighted, section_items
 
@@ -35,6 +37,13 @@ def test_expired_cookie_is_refused() -> None:
     assert cookie.decode(value, SECRET, max_age=0) is None
 
 
+def test_active_sessions_are_re_signed(monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = cookie.decode(cookie.encode(cookie.new_session(user_id=3), SECRET), SECRET)
+    assert fresh is not None and not fresh.needs_storing
+    monkeypatch.setattr(cookie, "REFRESH_AFTER_SECONDS", -1)
+    assert fresh.needs_storing
+
+
 def test_csrf_comparison() -> None:
     s = cookie.new_session()
     assert cookie.csrf_ok(s, s.csrf)
@@ -58,3 +67,14 @@ def test_duration_and_sections() -> None:
         {"treatment_plan": "rest", "probable_causes": "bruised nerve", "investigations": ""}
     )
     assert items == [("Probable causes", "bruised nerve"), ("Treatment plan", "rest")]
+
+
+def test_framework_refusals_keep_their_status() -> None:
+    from starlette.exceptions import HTTPException
+
+    from spineconsult.web.limits import BodyTooLarge
+    from spineconsult.web.pages.errors import status_of
+
+    assert status_of(BodyTooLarge(1024)) == 413
+    assert status_of(HTTPException(status_code=405)) == 405
+    assert status_of(RuntimeError("boom")) == 500

@@ -23,7 +23,6 @@ from spineconsult.consult.errors import NotFound
 from spineconsult.consult.publication import get_published
 from spineconsult.consult.schemas import SECTION_TITLES, PublishedItem
 from spineconsult.library.models import LibraryEntry
-from spineconsult.store.db import transaction
 from spineconsult.store.models import Case, Publication
 
 RELATED_K = 5
@@ -63,8 +62,8 @@ def search_library(
     ctx: ServiceContext, q: str, *, procedure: str | None = None, topic: str | None = None, limit: int = 20
 ) -> list[library.SearchHit]:
     """Anyone may search; any query gives hits or an empty list."""
-    with transaction(ctx.sessions) as session:
-        sync_index(session)
+    refresh_index(ctx)
+    with ctx.read() as session:
         if not q.strip():
             return browse(session, procedure=procedure or None, topic=topic or None, limit=limit)
         return library.search(session, q, limit=limit, procedure=procedure or None, topic=topic or None)
@@ -92,15 +91,38 @@ def _opening(text: str, width: int = 220) -> str:
 
 
 def read_published(ctx: ServiceContext, slug: str) -> PublishedPage:
-    """One published answer or evidence page (NotFound when unknown or withdrawn), with related questions."""
+    """One published answer or evidence page (NotFound when unknown or withdrawn), with related questions.
+
+    Kept a few seconds in the service's page cache, which every publication clears.
+    """
+    key = f"reading:{slug}"
+    cached: PublishedPage | None = ctx.pages.get(key)
+    if cached is not None:
+        return cached
     try:
         item: PublishedItem | None = get_published(ctx, slug)
     except NotFound:
         item = None
-    with transaction(ctx.sessions) as session:
+    refresh_index(ctx)
+    with ctx.read() as session:
         evidence = None if item else evidence_page(session, slug)
-        sync_index(session)
-        return PublishedPage(item, library.related(session, slug, k=RELATED_K), evidence)
+        found = PublishedPage(item, library.related(session, slug, k=RELATED_K), evidence)
+    ctx.pages.put(key, found)
+    return found
+
+
+def refresh_index(ctx: ServiceContext) -> int:
+    """Index what changed since the last look; a read (no write lock) when nothing did."""
+    with ctx.read() as session:
+        if not index_is_stale(session):
+            return 0
+    with ctx.write() as session:
+        return sync_index(session)
+
+
+def index_is_stale(session: Session) -> bool:
+    stale = session.execute(_stale_query().limit(1)).first() is not None
+    return stale or session.scalar(_withdrawn_query().limit(1)) is not None
 
 
 def evidence_page(session: Session, slug: str) -> EvidencePage:
@@ -118,10 +140,17 @@ def sync_index(session: Session) -> int:
     for item, case in session.execute(_stale_query()):
         library.index_entry(session, **entry_fields(item, case))
         changed += 1
-    withdrawn = select(Publication.slug).join(LibraryEntry, LibraryEntry.slug == Publication.slug)
-    for slug in session.scalars(withdrawn.where(Publication.status != "published")):
+    for slug in list(session.scalars(_withdrawn_query())):
         changed += library.delete_entry(session, slug)
     return changed
+
+
+def _withdrawn_query() -> Any:
+    return (
+        select(Publication.slug)
+        .join(LibraryEntry, LibraryEntry.slug == Publication.slug)
+        .where(Publication.status != "published")
+    )
 
 
 def _stale_query() -> Any:

@@ -18,7 +18,6 @@ from spineconsult.consult.errors import InvalidInput
 from spineconsult.consult.intake import submit_case
 from spineconsult.consult.schemas import CaseCreated, CaseSubmission, MessageIn, ThreadEntry
 from spineconsult.consult.thread import post_message
-from spineconsult.store.db import transaction
 from spineconsult.store.models import Case
 
 
@@ -67,7 +66,7 @@ def check_upload(ctx: ServiceContext, upload: Upload) -> None:
 
 def _note_relationship(ctx: ServiceContext, case_id: str, relationship: str) -> None:
     # CaseSubmission has no field for it yet; the history JSON is the case's free-form part.
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         case = session.get_one(Case, case_id)
         case.history = {**(case.history or {}), "relationship": relationship[:60]}
 

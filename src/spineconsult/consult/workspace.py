@@ -16,7 +16,6 @@ from spineconsult.consult.context import ServiceContext
 from spineconsult.consult.policies import load_visible_case, require_role
 from spineconsult.consult.schemas import AnswerDraft, CaseDetail
 from spineconsult.consult.views import case_detail
-from spineconsult.store.db import transaction
 from spineconsult.store.models import Case, ThreadMessage
 
 
@@ -34,7 +33,7 @@ class Workspace:
 def open_workspace(ctx: ServiceContext, actor: Actor, case_id: str) -> Workspace:
     """A specialist opens a case; only its claimer gets an editor. The read is audited."""
     require_role(actor, Role.SPECIALIST)
-    with transaction(ctx.sessions) as session:
+    with ctx.write() as session:
         case = load_visible_case(session, actor, case_id)
         audit.record(session, ctx, actor, "case.read", case.id, view="workspace")
         detail = case_detail(session, actor, case)

@@ -12,8 +12,9 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session
 
+from spineconsult.library.embeddings import ModelUnavailable
 from spineconsult.library.importer import import_lines
-from spineconsult.library.index import embed_pending, reindex
+from spineconsult.library.index import LibraryError, embed_pending, reindex
 from spineconsult.library.related import related, related_slugs
 from spineconsult.library.search import search
 from spineconsult.settings import get_settings
@@ -31,6 +32,9 @@ def library_session() -> Iterator[Session]:
     session = make_session_factory(engine)()
     try:
         yield session
+    except (ModelUnavailable, LibraryError) as err:
+        session.rollback()
+        fail(str(err))
     finally:
         session.close()
         engine.dispose()

@@ -1,7 +1,8 @@
 """Related questions: nearest by meaning, re-ranked by shared medical concepts and words, explained.
 
-The entry's vector is compared with every other vector (one matrix-vector product: a few ms at
-100,000 entries); the best 50 by cosine are re-ranked by
+The entry's vector is compared with every other vector (one matrix-vector product; above 20,000
+entries a coarse scan of 64-dimensional projections first, see vectors.py); the best 50 by cosine
+are re-ranked by
 
     cosine + 0.05 * concept overlap (Jaccard of synonym-normalised concepts) + 0.10 * word overlap
 

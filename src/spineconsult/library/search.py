@@ -2,16 +2,19 @@
 
 1. The query is cut to 2,000 characters and reduced to words; the synonym lexicon adds the other
    words for each medical concept it mentions ("pins and needles" -> paresthesia, tingling, ...).
-2. Full text (bm25 on SQLite, ts_rank_cd on PostgreSQL) gives up to 200 candidates.
-3. The query's embedding against the in-memory matrix gives up to 200 more.
-4. Each candidate scores 0.6 * cosine + 0.4 * (full-text score / best full-text score); hits found by
-   meaning alone need a cosine of at least 0.3, so a nonsense query returns nothing rather than noise.
+2. Full text (bm25 on SQLite, ts_rank_cd on PostgreSQL) over the query's rarer terms gives up to
+   200 candidates (see FULLTEXT_BUDGET).
+3. The query's embedding against the in-memory vectors gives up to 200 more.
+4. Each candidate scores 0.6 * cosine + 0.4 * text, text being the full-text score relative to the
+   best one or, when higher, half the share of the query's words in the entry's title and question.
+   Hits found by meaning alone need a cosine of at least 0.3, so a nonsense query returns nothing.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 
 import numpy as np
@@ -32,6 +35,9 @@ CANDIDATES = 200
 # rarest first while the entries they reach (title and question words) stay within this budget; the
 # rest count through word overlap with the candidates found by meaning.
 FULLTEXT_BUDGET = 1500
+# PostgreSQL reads each matching row's tsvector (questions and answers) from the heap to rank it:
+# measured ~30 ms for 3,000 matches, so it gets a third of the budget.
+FULLTEXT_BUDGET_POSTGRES = 500
 WEIGHT_MEANING = 0.6
 WEIGHT_TEXT = 0.4
 MIN_COSINE_ALONE = 0.3
@@ -68,6 +74,9 @@ def parse_query(raw: str) -> Query:
     return Query(cut, concepts, fulltext.query_phrases(cut, lexicon().expansions(concepts)))
 
 
+_EMBEDDER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="library-query-embedding")
+
+
 @lru_cache(maxsize=512)
 def _query_vector(text: str) -> vectors.FloatArray:
     vector: vectors.FloatArray = embed([text])[0]
@@ -81,18 +90,22 @@ def search(
     query = parse_query(q)
     if not query.phrases or limit <= 0:
         return []
+    # the query's embedding (numpy, no database) runs while full text queries the database
+    pending_vector = _EMBEDDER.submit(_query_vector, query.text[:MAX_EMBEDDED_QUERY_CHARS].strip())
     index = vectors.get_index(session)
     warm_pending(session, index)
     allowed = index.mask(procedure, topic)
     text_scores = _text_scores(session, index, query, allowed)
-    vector = _query_vector(query.text[:MAX_EMBEDDED_QUERY_CHARS].strip())
+    vector = pending_vector.result()
     scores = _blend(index, vector, text_scores, allowed, frozenset(content_stems(query.text)))
     best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
     return _hits(session, index, best, query)
 
 
-def selective_phrases(index: vectors.VectorIndex, phrases: list[list[str]]) -> list[list[str]]:
-    """The query's rarer phrases, rarest first, within FULLTEXT_BUDGET entries reached."""
+def selective_phrases(
+    index: vectors.VectorIndex, phrases: list[list[str]], budget: int = FULLTEXT_BUDGET
+) -> list[list[str]]:
+    """The query's rarer phrases, rarest first, within `budget` entries reached."""
     df = index.document_frequency
 
     def reach(phrase: list[str]) -> int:
@@ -102,7 +115,7 @@ def selective_phrases(index: vectors.VectorIndex, phrases: list[list[str]]) -> l
     kept, reached = [], 0
     for phrase in sorted(phrases, key=reach):
         reached += reach(phrase)
-        if reached > FULLTEXT_BUDGET:
+        if reached > budget:
             break
         kept.append(phrase)
     return kept
@@ -111,9 +124,11 @@ def selective_phrases(index: vectors.VectorIndex, phrases: list[list[str]]) -> l
 def _text_scores(
     session: Session, index: vectors.VectorIndex, query: Query, allowed: vectors.BoolArray
 ) -> dict[int, float]:
-    found = fulltext.candidates(session, selective_phrases(index, query.phrases), CANDIDATES * 2)
+    budget = FULLTEXT_BUDGET_POSTGRES if fulltext.dialect(session) == "postgresql" else FULLTEXT_BUDGET
+    found = fulltext.candidates(session, selective_phrases(index, query.phrases, budget), CANDIDATES * 2)
     rows = [(index.row_of_id[i], s) for i, s in found if i in index.row_of_id]
-    rows = [(r, s) for r, s in rows if allowed[r]][:CANDIDATES]
+    # rows beyond the mask were published by another thread after it was taken: left out this time
+    rows = [(r, s) for r, s in rows if r < allowed.shape[0] and allowed[r]][:CANDIDATES]
     top = max((s for _, s in rows), default=0.0)
     return {r: s / top for r, s in rows} if top > 0 else {r: 0.0 for r, _ in rows}
 
@@ -165,8 +180,15 @@ def _hits(
         entry = entries.get(meta.id) if meta else None
         if entry is not None:
             excerpt = _best_snippet(entry, stems, phrases)
-            hits.append(SearchHit(entry.slug, entry.title, excerpt, entry.published_at, round(score, 4)))
+            hits.append(
+                SearchHit(entry.slug, entry.title, excerpt, aware(entry.published_at), round(score, 4))
+            )
     return hits
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; everything the library stores is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _best_snippet(entry: LibraryEntry, stems: frozenset[str], phrases: list[tuple[str, ...]]) -> str:

@@ -8,6 +8,7 @@ worker, the CLI) shows up as a newer version and the index is reloaded from the 
 
 from __future__ import annotations
 
+import random
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -57,6 +58,16 @@ class VectorIndex:
     basis: FloatArray | None = None  # (384, 64) projection for the coarse scan, once large enough
     coarse: FloatArray = field(default_factory=lambda: np.zeros((0, COARSE_DIMENSION), dtype=np.float32))
     document_frequency: Counter[str] = field(default_factory=Counter)  # stem -> entries using it
+    # versions this index has been at: when the database shows one of them, the index is only ahead
+    # by this process's own changes (committed a moment later) and needs no reload
+    history: set[int] = field(default_factory=set)
+
+    def move_to(self, version: int) -> None:
+        if len(self.history) > 10_000:
+            self.history.clear()
+        self.history.add(self.version)
+        self.version = version
+
     metas: list[Meta | None] = field(default_factory=list)  # None: row of a deleted entry
     row_of_id: dict[int, int] = field(default_factory=dict)
     row_of_slug: dict[str, int] = field(default_factory=dict)
@@ -151,20 +162,26 @@ class VectorIndex:
         return self.alive[: self.size] & self.has_vector[: self.size]
 
     def nearest(self, vector: FloatArray, allowed: BoolArray, n: int) -> tuple[IntArray, FloatArray]:
-        """Rows of the n best cosines among `allowed` rows (best first), with their exact cosines."""
-        usable = allowed & self.searchable()
+        """Rows of the n best cosines among `allowed` rows (best first), with their exact cosines.
+
+        Reads a snapshot (size and arrays taken once): another thread publishing meanwhile may grow
+        the index, which replaces the arrays rather than resizing them under us.
+        """
+        if self.basis is None and self.size >= COARSE_FROM:
+            with _lock:
+                if self.basis is None:
+                    self._build_coarse()
+        size, matrix, basis, coarse = self.size, self.matrix, self.basis, self.coarse
+        usable = _fit(allowed, size) & self.alive[:size] & self.has_vector[:size]
         count = int(usable.sum())
         if count == 0 or n <= 0:
             return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
-        if self.basis is None and self.size >= COARSE_FROM:
-            self._build_coarse()
-        if self.basis is None:
-            return _top(np.where(usable, self.live() @ vector, -np.inf), min(n, count))
-        rough = np.where(usable, self.coarse[: self.size] @ (vector @ self.basis), -np.inf)
-        shortlist = np.argpartition(-rough, min(n * COARSE_OVERFETCH, count) - 1)[
-            : min(n * COARSE_OVERFETCH, count)
-        ]
-        exact = self.matrix[shortlist] @ vector
+        if basis is None:
+            return _top(np.where(usable, matrix[:size] @ vector, -np.inf), min(n, count))
+        rough = np.where(usable, coarse[:size] @ (vector @ basis), -np.inf)
+        wanted = min(n * COARSE_OVERFETCH, count)
+        shortlist = np.argpartition(-rough, wanted - 1)[:wanted]
+        exact = matrix[shortlist] @ vector
         order = np.argsort(-exact)[:n]
         return shortlist[order], exact[order]
 
@@ -178,6 +195,13 @@ class VectorIndex:
         basis[:, : directions.shape[0]] = directions.T
         self.basis = basis
         self.coarse[: self.size] = self.matrix[: self.size] @ self.basis
+
+
+def _fit(mask: BoolArray, size: int) -> BoolArray:
+    """A row mask cut or padded (with False) to `size` rows."""
+    if mask.shape[0] >= size:
+        return mask[:size]
+    return np.concatenate([mask, np.zeros(size - mask.shape[0], dtype=bool)])
 
 
 def _top(scores: FloatArray, n: int) -> tuple[IntArray, FloatArray]:
@@ -218,10 +242,15 @@ def current_version(session: Session) -> int:
 
 
 def bump_version(session: Session) -> tuple[int, int]:
-    """Count one change; returns (version before, version after)."""
+    """Record one change; returns (version before, version after).
+
+    The step is random, so two processes (or a rolled-back change) never produce the same version
+    for different contents.
+    """
     before = current_version(session)
-    session.execute(text("UPDATE library_state SET version = version + 1 WHERE id = 1"))
-    return before, before + 1
+    after = before + random.randint(1, 2**30)
+    session.execute(text("UPDATE library_state SET version = :v WHERE id = 1"), {"v": after})
+    return before, after
 
 
 def load(session: Session) -> VectorIndex:
@@ -238,7 +267,8 @@ def get_index(session: Session) -> VectorIndex:
     key = _key(session)
     with _lock:
         index = _indexes.get(key)
-        if index is None or index.version != current_version(session):
+        version = current_version(session)
+        if index is None or (version != index.version and version not in index.history):
             index = load(session)
             _indexes[key] = index
         return index
@@ -258,14 +288,14 @@ def apply_change(
             index.put(change, vector)
         else:
             index.remove(change)
-        index.version = versions[1]
+        index.move_to(versions[1])
 
 
 def advance(session: Session, index: VectorIndex, versions: tuple[int, int]) -> None:
     """The index already holds a change counted as versions[0] -> versions[1]."""
     with _lock:
         if index.version == versions[0]:
-            index.version = versions[1]
+            index.move_to(versions[1])
         else:
             _indexes.pop(_key(session), None)
 

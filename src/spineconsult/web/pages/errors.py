@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
 
 from spineconsult.consult.errors import ConsultError, RateLimited, Unauthorized
 
@@ -74,7 +75,7 @@ class PageRoute(APIRoute):
                 return await handler(request)
             except LoginRequired as err:
                 return RedirectResponse(f"/login?next={quote(err.next_url, safe='/')}", status_code=303)
-            except (PageError, ConsultError, RequestValidationError) as err:
+            except (PageError, ConsultError, RequestValidationError, HTTPException) as err:
                 return error_page(request, err)
             except Exception as err:  # the last resort: logged, and a page, not a traceback
                 log.exception("unexpected error on %s %s", request.method, request.url.path)
@@ -86,6 +87,8 @@ class PageRoute(APIRoute):
 def status_of(err: Exception) -> int:
     if isinstance(err, RequestValidationError):
         return 404  # a malformed path parameter names no page
+    if isinstance(err, HTTPException):  # e.g. the body-size limit while a form is read: 413
+        return err.status_code
     if not isinstance(err, PageError | ConsultError):
         return 500
     return int(err.status)
@@ -98,7 +101,7 @@ def error_page(request: Request, err: Exception) -> Response:
     if isinstance(err, Unauthorized):
         return RedirectResponse(f"/login?next={quote(request.url.path, safe='/')}", status_code=303)
     title = err.title if isinstance(err, PageError) else TITLES.get(status, "Something went wrong")
-    message = MESSAGES.get(status) or str(getattr(err, "message", err))
+    message = MESSAGES.get(status) or str(getattr(err, "message", None) or getattr(err, "detail", err))
     headers = {"Retry-After": str(err.retry_after)} if isinstance(err, RateLimited) else None
     response = render(page(request), "pages/error.html", status=status, title=title, message=message)
     if headers:

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -133,7 +132,7 @@ def redirect(p: Page, url: str) -> RedirectResponse:
 
 
 def _keep_session(p: Page, response: Response) -> None:
-    if p.session.is_new:
+    if p.session.needs_storing:
         cookie.store(response, p.session, p.ctx.settings.secret_key, secure=p.secure_cookie)
 
 
@@ -141,10 +140,6 @@ def start_session(p: Page, actor: Actor | None, url: str) -> RedirectResponse:
     """Log in (or out with None): always a brand-new session and CSRF token."""
     p.session = cookie.new_session(actor.id if actor else None)
     return redirect(p, url)
-
-
-def login_url(next_url: str) -> str:
-    return f"/login?next={quote(next_url, safe='/')}"
 
 
 def safe_next(next_url: str | None) -> str:

@@ -6,10 +6,9 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from spineconsult.consult import thread
 from spineconsult.consult.publication import get_published
 from spineconsult.consult.review import rereview_publication, review_case
-from spineconsult.consult.review_desk import review_desk
+from spineconsult.consult.review_desk import open_review, review_desk
 from spineconsult.web.pages import forms
 from spineconsult.web.pages.errors import PageRoute
 from spineconsult.web.pages.page import ActorPage, actor_page, checked_form, redirect, render
@@ -25,7 +24,8 @@ def reviews(p: ActorPage = Depends(actor_page)) -> Response:
 
 @router.get("/reviews/{case_id}")
 def review_page(case_id: str, p: ActorPage = Depends(actor_page)) -> Response:
-    return render(p, "pages/review.html", case=thread.get_case(p.ctx, p.actor, case_id))
+    view = open_review(p.ctx, p.actor, case_id)
+    return render(p, "pages/review.html", case=view.case, preview=view.preview)
 
 
 @router.post("/reviews/{case_id}")
@@ -34,8 +34,16 @@ def decide(
 ) -> Response:
     parsed = forms.review(form)
     if parsed.errors:
-        case = thread.get_case(p.ctx, p.actor, case_id)
-        return render(p, "pages/review.html", 422, case=case, form=parsed.values, errors=parsed.errors)
+        view = open_review(p.ctx, p.actor, case_id)
+        return render(
+            p,
+            "pages/review.html",
+            422,
+            case=view.case,
+            preview=view.preview,
+            form=parsed.values,
+            errors=parsed.errors,
+        )
     review_case(p.ctx, p.actor, case_id, parsed.model)
     return redirect(p, f"/reviews?done={case_id}")
 

@@ -7,8 +7,10 @@ from fastapi import APIRouter
 
 from spineconsult.web.pages import home, library, login, operator, patient, reviewer, specialist
 
-pages_router = APIRouter(include_in_schema=False)
-for _module in (home, login, patient, specialist, reviewer, operator, library):
-    pages_router.include_router(_module.router)
+ROUTERS = tuple(m.router for m in (home, login, patient, specialist, reviewer, operator, library))
 
-__all__ = ["pages_router"]
+pages_router = APIRouter(include_in_schema=False)
+for _router in ROUTERS:
+    pages_router.include_router(_router)
+
+__all__ = ["ROUTERS", "pages_router"]

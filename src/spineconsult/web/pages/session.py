@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
@@ -19,7 +20,8 @@ from starlette.responses import Response
 COOKIE_NAME = "spineconsult_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-MAX_AGE_SECONDS = 8 * 60 * 60  # a working day; then one logs in again
+MAX_AGE_SECONDS = 8 * 60 * 60  # idle this long (no page seen), one logs in again
+REFRESH_AFTER_SECONDS = 15 * 60  # an active session's cookie is re-signed this often (sliding expiry)
 _SALT = "spineconsult.pages.session"
 
 
@@ -30,10 +32,16 @@ class PageSession:
     csrf: str
     user_id: int | None = None
     is_new: bool = False
+    age_seconds: float = 0.0
 
     @property
     def logged_in(self) -> bool:
         return self.user_id is not None
+
+    @property
+    def needs_storing(self) -> bool:
+        """New, or old enough that its cookie should be re-signed to keep an active user logged in."""
+        return self.is_new or self.age_seconds > REFRESH_AFTER_SECONDS
 
 
 def new_session(user_id: int | None = None) -> PageSession:
@@ -51,13 +59,14 @@ def encode(session: PageSession, secret_key: str) -> str:
 def decode(value: str, secret_key: str, max_age: int = MAX_AGE_SECONDS) -> PageSession | None:
     """The session in a cookie value, or None when it is forged, malformed or expired."""
     try:
-        data = _serializer(secret_key).loads(value, max_age=max_age)
+        data, signed_at = _serializer(secret_key).loads(value, max_age=max_age, return_timestamp=True)
     except BadSignature:  # SignatureExpired is a BadSignature too
         return None
     if not isinstance(data, dict) or not isinstance(data.get("c"), str):
         return None
     user_id = data.get("u")
-    return PageSession(csrf=data["c"], user_id=user_id if isinstance(user_id, int) else None)
+    age = (datetime.now(UTC) - signed_at).total_seconds()
+    return PageSession(csrf=data["c"], user_id=user_id if isinstance(user_id, int) else None, age_seconds=age)
 
 
 def load(request: Request, secret_key: str) -> PageSession:
@@ -77,10 +86,6 @@ def store(response: Response, session: PageSession, secret_key: str, *, secure: 
         secure=secure,
         path="/",
     )
-
-
-def saved(session: PageSession) -> PageSession:
-    return replace(session, is_new=False)
 
 
 def csrf_ok(session: PageSession, submitted: str | None) -> bool:
