@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spineconsult.cli import app
-from spineconsult.consult import accounts, demo, publication, thread
+from spineconsult.consult import accounts, demo, reading, thread
 
 runner = CliRunner()
 
@@ -68,7 +68,7 @@ def test_demo_seeds_accounts_cases_and_one_published_item(ctx, shared_dir):
     assert {login.role for login in logins} == {"patient", "specialist", "reviewer", "operator"}
     operator = accounts.authenticate(ctx, logins[-1].email, logins[-1].password)
     assert len(thread.list_cases(ctx, operator)) == 6
-    assert publication.library_search(ctx).total == 1
+    assert reading.library_page(ctx, "").total == 1
 
 
 def test_demo_has_built_in_messages_without_the_shared_folder(tmp_path):

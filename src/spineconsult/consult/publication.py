@@ -7,15 +7,14 @@ Attachments are never published. Without the de-identification module nothing is
 
 from __future__ import annotations
 
-import html
 import re
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from spineconsult.consult.accounts import identities_of
@@ -23,8 +22,6 @@ from spineconsult.consult.context import ServiceContext
 from spineconsult.consult.errors import NotFound, Unavailable
 from spineconsult.consult.schemas import (
     SECTION_NAMES,
-    LibraryHit,
-    LibraryPage,
     PublishedItem,
     PublishedThreadEntry,
     RelatedItem,
@@ -188,8 +185,7 @@ def _load_published(ctx: ServiceContext, slug: str) -> PublishedItem:
         had_attachments = session.scalar(
             select(func.count(Attachment.id)).where(Attachment.case_id == item.case_id)
         )
-        related = related_published(session, item)
-        return published_item(item, bool(had_attachments), related)
+        return published_item(item, bool(had_attachments), [])
 
 
 def published_item(item: Publication, had_attachments: bool, related: list[RelatedItem]) -> PublishedItem:
@@ -210,79 +206,6 @@ def published_item(item: Publication, had_attachments: bool, related: list[Relat
         attachments_note=ATTACHMENT_NOTE if had_attachments else None,
         related=related,
     )
-
-
-def library_search(ctx: ServiceContext, q: str = "", *, limit: int = 20) -> LibraryPage:
-    """Published items matching every word of `q`, best first; newest first without a query."""
-    query = " ".join(q.replace("\x00", " ").split())[:500]
-    with ctx.read() as session:
-        hits = search_published(session, query, limit=max(1, min(limit, 100)))
-    return LibraryPage(query=query, items=hits, total=len(hits))
-
-
-def _words(q: str) -> list[str]:
-    return [w for w in re.findall(r"\w+", q.lower()) if len(w) > 1][:12]
-
-
-def search_published(session: Session, q: str, *, limit: int = 20) -> list[LibraryHit]:
-    """Plain text match (every word, case-insensitive); ranked by how often the words occur.
-
-    The single entry point of library search, so a better ranking can replace it in one place.
-    """
-    words = _words(q)
-    query = select(Publication).where(Publication.status == "published")
-    for word in words:
-        query = query.where(func.lower(Publication.search_text).contains(word, autoescape=True))
-    query = query.order_by(Publication.published_at.desc()).limit(500 if words else limit)
-    items = list(session.scalars(query))
-    scored = sorted(items, key=lambda item: -_score(item.search_text, words)) if words else items
-    return [_hit(item, words) for item in scored[:limit]]
-
-
-def _score(text: str, words: list[str]) -> float:
-    lowered = text.lower()
-    return float(sum(lowered.count(word) for word in words))
-
-
-def _hit(item: Publication, words: list[str]) -> LibraryHit:
-    return LibraryHit(
-        slug=item.slug,
-        title=item.title,
-        snippet=snippet(item.question, words),
-        published_at=item.published_at,
-        score=_score(item.search_text, words),
-    )
-
-
-def snippet(text: str, words: Iterable[str], width: int = 220) -> str:
-    """An HTML-escaped excerpt around the first matching word, matches wrapped in <mark>."""
-    flat = " ".join(text.split())
-    words = [w for w in words if w]
-    lowered = flat.lower()
-    starts = [lowered.find(w) for w in words if lowered.find(w) >= 0]
-    begin = max(0, min(starts) - width // 3) if starts else 0
-    part = flat[begin : begin + width]
-    escaped = html.escape(part)
-    for word in sorted(set(words), key=len, reverse=True):
-        escaped = re.sub(
-            f"({re.escape(html.escape(word))})", r"<mark>\1</mark>", escaped, flags=re.IGNORECASE
-        )
-    return ("…" if begin else "") + escaped + ("…" if begin + width < len(flat) else "")
-
-
-def related_published(session: Session, item: Publication, *, k: int = 5) -> list[RelatedItem]:
-    """Other items sharing words of the title (plain; the library module ranks these properly)."""
-    words = [w for w in _words(item.title) if len(w) > 3][:6]
-    if not words:
-        return []
-    match = or_(*(func.lower(Publication.title).contains(w, autoescape=True) for w in words))
-    query = (
-        select(Publication.slug, Publication.title)
-        .where(Publication.status == "published", Publication.id != item.id, match)
-        .order_by(Publication.published_at.desc())
-        .limit(k)
-    )
-    return [RelatedItem(slug=slug, title=title) for slug, title in session.execute(query)]
 
 
 def find_publication(session: Session, slug: str) -> Publication:

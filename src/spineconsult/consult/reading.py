@@ -21,7 +21,7 @@ from spineconsult import library
 from spineconsult.consult.context import ServiceContext
 from spineconsult.consult.errors import NotFound
 from spineconsult.consult.publication import get_published
-from spineconsult.consult.schemas import SECTION_TITLES, PublishedItem
+from spineconsult.consult.schemas import SECTION_TITLES, LibraryHit, LibraryPage, PublishedItem, RelatedItem
 from spineconsult.library.models import LibraryEntry
 from spineconsult.store.models import Case, Publication
 
@@ -95,6 +95,8 @@ def read_published(ctx: ServiceContext, slug: str) -> PublishedPage:
 
     Kept a few seconds in the service's page cache, which every publication clears.
     """
+    if "\x00" in slug or len(slug) > 120:
+        raise NotFound("no published item with that name")
     key = f"reading:{slug}"
     cached: PublishedPage | None = ctx.pages.get(key)
     if cached is not None:
@@ -218,3 +220,28 @@ def _label(lay_name: str) -> str:
     words = lay_name.split(" ", 1)
     text = words[1] if len(words) == 2 and words[0].lower() in ("a", "an", "the") else lay_name
     return text[:1].upper() + text[1:]
+
+
+def library_page(
+    ctx: ServiceContext, q: str, *, procedure: str | None = None, topic: str | None = None, limit: int = 20
+) -> LibraryPage:
+    """The JSON API's search: the same ranked search as the pages."""
+    query = " ".join(q.replace("\x00", " ").split())[:500]
+    hits = search_library(ctx, query, procedure=procedure, topic=topic, limit=max(1, min(limit, 100)))
+    items = [
+        LibraryHit(slug=h.slug, title=h.title, snippet=h.snippet, published_at=h.published_at, score=h.score)
+        for h in hits
+    ]
+    return LibraryPage(query=query, items=items, total=len(items))
+
+
+def published_with_related(ctx: ServiceContext, slug: str) -> PublishedItem:
+    """The JSON API's item: a published answer with its related questions, explained."""
+    page = read_published(ctx, slug)
+    if page.item is None:
+        raise NotFound(f"no published item {slug}")
+    related = [
+        RelatedItem(slug=r.slug, title=r.title, score=round(r.score, 4), shared=r.shared)
+        for r in page.related
+    ]
+    return page.item.model_copy(update={"related": related})

@@ -261,6 +261,8 @@ class PublishedThreadEntry(BaseModel):
 class RelatedItem(BaseModel):
     slug: str
     title: str
+    score: float = 0.0
+    shared: list[str] = []  # what the two questions share, shown to explain the relation
 
 
 class PublishedItem(BaseModel):

@@ -6,7 +6,7 @@ import hashlib
 
 from fastapi import APIRouter, Query, Request, Response
 
-from spineconsult.consult import publication, review
+from spineconsult.consult import publication, reading, review
 from spineconsult.consult.schemas import (
     CaseSummary,
     LibraryHit,
@@ -23,14 +23,22 @@ router = APIRouter(tags=["library"])
 
 
 @router.get("/library")
-def search(ctx: Ctx, q: str = Query("", max_length=500), limit: int = Query(20, ge=1, le=100)) -> LibraryPage:
-    return publication.library_search(ctx, q, limit=limit)
+def search(
+    ctx: Ctx,
+    q: str = Query("", max_length=500),
+    limit: int = Query(20, ge=1, le=100),
+    procedure: str | None = Query(None, max_length=60),
+    topic: str | None = Query(None, max_length=60),
+) -> LibraryPage:
+    return reading.library_page(ctx, q, procedure=procedure, topic=topic, limit=limit)
 
 
 @router.get("/library/{slug}", response_model=PublishedItem)
 def item(ctx: Ctx, slug: str) -> Response:
-    # The most read page: serialized straight from the (cached) model, skipping re-validation.
-    return Response(publication.get_published(ctx, slug).model_dump_json(), media_type="application/json")
+    # The most read page: serialized straight from the model, skipping re-validation.
+    return Response(
+        reading.published_with_related(ctx, slug).model_dump_json(), media_type="application/json"
+    )
 
 
 def _voter(request: Request, actor_id: int | None) -> str:
