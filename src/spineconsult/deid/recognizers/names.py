@@ -16,6 +16,9 @@ from spineconsult.deid.models import Span
 from spineconsult.deid.tokens import Token
 
 _SHORT_NAME = 3  # gazetteer entries this short (rl, ami, eff) are more often abbreviations
+_SENTENCE_START = re.compile(r"(?:\A|[.!?]\s+|\n\s*)([^\W\d_])")
+_CASED_SHARE = 0.8  # share of sentences starting with a capital for a text to count as normally cased
+_ABBREVIATED_TITLES = frozenset({"dr", "drs", "prof"})
 _GAP_MAX = 3  # characters between two tokens that still count as neighbours ("Dr. J. Smith", "Smith, John")
 
 
@@ -181,11 +184,30 @@ def _self_named(text: str, lex: Lexicon) -> list[Span]:
     return spans
 
 
+def written_with_capitals(text: str) -> bool:
+    """Text that capitalises its sentences (patients' messages, letters), unlike many clinical notes.
+
+    There a person's name starts with a capital, so a lower-case word that is also a surname ("pins",
+    "just", "rose") is an ordinary word; known identities are matched elsewhere, in any case.
+    """
+    starts = _SENTENCE_START.findall(text)
+    capitals = sum(c.isupper() for c in starts)
+    return bool(starts) and capitals >= _CASED_SHARE * len(starts) and any(c.islower() for c in text)
+
+
+def _written_as_name(text: str, tokens: list[Token], i: int, lex: Lexicon) -> bool:
+    # in a normally cased text: capitalised, or right after an abbreviated title ("Dr patel"); the full
+    # word "doctor" is an ordinary noun there ("his doctor just asked")
+    return not tokens[i].text[:1].islower() or _cue_before(text, tokens, i, _ABBREVIATED_TITLES)
+
+
 def find_names(text: str, tokens: list[Token]) -> list[Span]:
     lex = lexicon()
     kinds = [_kind(t, lex) for t in tokens]
     hits = _seed(text, tokens, kinds, lex)
     _grow(text, tokens, kinds, hits, lex)
+    if written_with_capitals(text):
+        hits = {i: rule for i, rule in hits.items() if _written_as_name(text, tokens, i, lex)}
     return _self_named(text, lex) + [
         Span(start=tokens[i].start, end=tokens[i].end, type="NAME", rule=rule) for i, rule in hits.items()
     ]
