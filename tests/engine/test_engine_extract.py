@@ -17,6 +17,7 @@ ASKED = dt.date(2026, 11, 22)
     [
         ("I had my discectomy eleven days ago.", 11 / 7),
         ("I am 3 weeks post op from a laminectomy.", 3.0),
+        ("Spinal op 36 hours ago and my leg is numb.", 36 / 168),
         ("Six weeks post-op now.", 6.0),
         ("I had the fusion in 2019.", (ASKED - dt.date(2019, 7, 1)).days / 7),
         ("My back surgery was last month.", 52 / 12),

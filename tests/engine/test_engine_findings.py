@@ -98,6 +98,9 @@ PRESENT = {
     "bladder_change": "Something is not right with my bladder.",
     "disc_reherniation_named": "The MRI shows a recurrent disc herniation.",
     "palpitations": "My heart is racing.",
+    "thunderclap_headache": "Suddenly I have the worst headache of my life.",
+    "unable_to_bear_weight": "Since the fall I cant put any weight on my leg.",
+    "cannot_swallow_liquids": "He cannot swallow anything, not even water.",
     "gradual_return": "The leg pain gradually came back.",
     "still_present": "My toe is still numb.",
     "activity_question": "When can I return to work?",
@@ -223,6 +226,18 @@ CONTEXT_TABLE = [
         "No back pain.",
         "Before the operation I had lower back pain.",
         "What if I get back pain again?",
+    ),
+    (
+        "thunderclap_headache",
+        "No sudden severe headache.",
+        "Years ago I had the worst headache of my life.",
+        "What if I get a thunderclap headache?",
+    ),
+    (
+        "cannot_swallow_liquids",
+        "I can swallow water fine, not unable to swallow liquids.",
+        "Before surgery I couldn't swallow liquids for a day.",
+        "What if I can't swallow liquids?",
     ),
     ("stroke_signs", "No slurred speech.", "He had a stroke years ago.", "What are the signs of stroke?"),
     (

@@ -151,6 +151,48 @@ RED_FLAGS = {
         "The battery site of my stimulator is not red and I have no fever.",
         "What if the battery site of my stimulator goes red and I get a fever?",
     ),
+    "sudden_severe_headache": (
+        "Out of nowhere I got the worst headache of my life an hour ago.",
+        {},
+        "No sudden severe headache, just a mild ache.",
+        "What if I get a thunderclap headache?",
+    ),
+    "sepsis_signs": (
+        "A week after my fusion I have a fever and my heart is racing.",
+        {},
+        "A week after my fusion: no fever and my heart is not racing.",
+        "After my fusion, what if I get a fever and my heart is racing?",
+    ),
+    "new_weakness_first_days": (
+        "Two days after my discectomy my left leg is weak.",
+        {},
+        "Two days after my discectomy, no leg weakness.",
+        "Two days after my discectomy: what if my leg goes weak?",
+    ),
+    "fall_cannot_bear_weight": (
+        "I had a fall this morning and now I cant put any weight on my right leg.",
+        {},
+        "I had a fall this morning but no problem putting weight on my leg, not unable to bear weight.",
+        "What if I fall and can't put weight on my leg?",
+    ),
+    "cannot_swallow_liquids": (
+        "Five days after my ACDF I can't swallow anything, not even water.",
+        {},
+        "Five days after my ACDF, I am not unable to swallow liquids.",
+        "After my ACDF, what if I can't swallow liquids?",
+    ),
+    "new_weakness_with_recurrence": (
+        "Four months after my microdiscectomy the leg pain is back and my big toe is weak.",
+        {},
+        "Four months after my microdiscectomy the leg pain is back but no weakness anywhere.",
+        "After my microdiscectomy, what if the leg pain comes back and my foot goes weak?",
+    ),
+    "sudden_return_of_leg_pain": (
+        "Three months after my discectomy I sneezed, felt a pop, and now the sciatica is bad.",
+        {},
+        "Three months after my discectomy, no sciatica, even when I sneeze.",
+        "After my discectomy, what if I sneeze, feel a pop and get sciatica?",
+    ),
 }
 
 

@@ -43,11 +43,20 @@ NUMBER_WORDS = {
     "half a": 0.5,
     "a half": 0.5,
 }
-UNIT_WEEKS = {"day": 1 / 7, "week": 1.0, "wk": 1.0, "month": 52 / 12, "year": 52.0, "yr": 52.0}
+UNIT_WEEKS = {
+    "hour": 1 / 168,
+    "hr": 1 / 168,
+    "day": 1 / 7,
+    "week": 1.0,
+    "wk": 1.0,
+    "month": 52 / 12,
+    "year": 52.0,
+    "yr": 52.0,
+}
 _NUM = r"\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
 RELATIVE = re.compile(
     rf"(?<![a-z0-9])(?P<n>{_NUM})(?:[- ](?:and[- ]a[- ]half))?\s*-?\s*"
-    r"(?P<unit>day|week|wk|month|year|yr)s?(?![- ]old)"
+    r"(?P<unit>hour|hr|day|week|wk|month|year|yr)s?(?![- ]old)"
     r"(?:\s+(?:and\s+)?(?:a\s+half))?"
     r"(?P<rel>\s+(?:ago|after|post(?:[- ]?op\w*)?|out|since|later|back|before|prior))?"
 )

@@ -55,7 +55,8 @@ def phrases_source(phrases: list[str]) -> str:
 
 
 def patterns_source(patterns: list[str]) -> str:
-    return whole_words("|".join(expand_gaps(p) for p in patterns))
+    # patients often drop the apostrophe (couldnt, cant, dont): a pattern's "n't" also takes "nt"
+    return whole_words("|".join(expand_gaps(p.replace("n't", "n'?t")) for p in patterns))
 
 
 def _compile_all(patterns: list[str]) -> None:
