@@ -115,6 +115,7 @@ def main() -> None:
     sets = {
         "public (shared/vignettes/public.yaml)": args.shared / "vignettes" / "public.yaml",
         **VIGNETTE_SETS,
+        "blind (benchmarks/vignettes_blind.yaml)": Path(__file__).with_name("vignettes_blind.yaml"),
     }
     every = []
     for name, path in sets.items():

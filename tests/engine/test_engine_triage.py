@@ -187,6 +187,12 @@ RED_FLAGS = {
         "Four months after my microdiscectomy the leg pain is back but no weakness anywhere.",
         "After my microdiscectomy, what if the leg pain comes back and my foot goes weak?",
     ),
+    "abnormal_result_follow_up": (
+        "The pathology from my operation came back abnormal and they want to see me.",
+        {},
+        "The pathology from my operation was normal, nothing abnormal.",
+        "What if the pathology comes back abnormal?",
+    ),
     "sudden_return_of_leg_pain": (
         "Three months after my discectomy I sneezed, felt a pop, and now the sciatica is bad.",
         {},
