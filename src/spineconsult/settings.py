@@ -34,21 +34,21 @@ class Settings(BaseSettings):
     token_lifetime_minutes: int = Field(60, gt=0, description="lifetime of an API bearer token")
     login_max_failures: int = Field(5, gt=0, description="failed logins allowed per e-mail within the window")
     login_window_seconds: int = Field(300, gt=0, description="window of the login rate limit")
-    argon2_time_cost: int = Field(3, ge=1)
-    argon2_memory_kib: int = Field(65536, ge=8)
-    argon2_parallelism: int = Field(1, ge=1)
+    argon2_time_cost: int = Field(3, ge=1, description="argon2 passes per password hash")
+    argon2_memory_kib: int = Field(65536, ge=8, description="argon2 memory per hash, KiB")
+    argon2_parallelism: int = Field(1, ge=1, description="argon2 lanes per hash")
     worker_interval_seconds: float = Field(30.0, gt=0, description="how often the in-process worker runs")
     page_cache_seconds: float = Field(5.0, ge=0, description="seconds a published page is cached")
     public_base_url: str = Field("http://127.0.0.1:8000", description="links in e-mails")
 
     # e-mail (no SMTP host: messages stay in the outbox and are logged)
     smtp_host: str | None = Field(None, description="SMTP server; unset disables delivery")
-    smtp_port: int = Field(25, gt=0)
-    smtp_sender: str = Field("spineconsult@localhost")
-    smtp_username: str | None = None
-    smtp_password: str | None = None
-    smtp_starttls: bool = False
-    smtp_timeout_seconds: float = Field(10.0, gt=0)
+    smtp_port: int = Field(25, gt=0, description="SMTP port")
+    smtp_sender: str = Field("spineconsult@localhost", description="From: address of notifications")
+    smtp_username: str | None = Field(None, description="SMTP login, if the server needs one")
+    smtp_password: str | None = Field(None, description="SMTP password")
+    smtp_starttls: bool = Field(False, description="upgrade the SMTP connection with STARTTLS")
+    smtp_timeout_seconds: float = Field(10.0, gt=0, description="SMTP connection timeout")
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
