@@ -99,6 +99,7 @@ PRESENT = {
     "disc_reherniation_named": "The MRI shows a recurrent disc herniation.",
     "palpitations": "My heart is racing.",
     "abnormal_result": "The biopsy came back showing something abnormal.",
+    "neurotoxic_history": "I am having chemotherapy at the moment.",
     "thunderclap_headache": "Suddenly I have the worst headache of my life.",
     "unable_to_bear_weight": "Since the fall I cant put any weight on my leg.",
     "cannot_swallow_liquids": "He cannot swallow anything, not even water.",
