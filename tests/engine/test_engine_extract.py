@@ -163,3 +163,20 @@ def test_longest_allowed_message_is_assessed_quickly() -> None:
     a = run((base * 250)[:20000])
     assert a.triage.level == "emergency"
     assert time.perf_counter() - started < 3.0  # was 3 s before scopes were grouped by sentence
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "After the op for a big disc at L4/5 I've got burning pain in the shin.",
+        "The surgery was for a slipped disc and now I'm getting pain down my leg.",
+    ],
+)
+def test_the_reason_for_surgery_does_not_make_a_new_symptom_historical(message: str) -> None:
+    statuses = {f.id: f.status for f in run(message).findings}
+    assert statuses.get("leg_pain") == "present", statuses
+
+
+def test_the_reason_for_surgery_stays_historical() -> None:
+    statuses = {f.id: f.status for f in run("I had a discectomy for sciatica last year.").findings}
+    assert statuses.get("leg_pain") != "present", statuses
