@@ -11,8 +11,9 @@ Word lists live in data/place_cues.yaml.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from spineconsult.deid.lexicon import Lexicon, lexicon, place_words
+from spineconsult.deid.lexicon import Lexicon, lexicon, place_words, us_states
 from spineconsult.deid.models import Span
 from spineconsult.deid.tokens import Token
 
@@ -225,6 +226,33 @@ def _cities_with_state(text: str, tokens: list[Token], lex: Lexicon) -> list[Spa
     return spans
 
 
+_STATE_CODES = (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME "
+    "MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI "
+    "SC SD TN TX UT VT VA WA WV WI WY"
+)  # one string, split when the pattern is built
+
+
+@lru_cache(maxsize=1)
+def _university_pattern() -> re.Pattern[str]:
+    """ "University of Maryland", "U of MD", "U Maryland scale": a state university names a hospital. A bare
+    "U" needs a capital and a full state name ("10 U MD aware" is a dose); a state code needs "of"."""
+    names = "|".join(sorted((re.escape(s) for s in us_states()), key=len, reverse=True))
+    codes = "|".join(_STATE_CODES.split())
+    return re.compile(
+        rf"\b(?:(?i:university|univ\.?)\s+(?i:of\s+)?(?i:{names})"
+        rf"|(?<!\d )(?<!\d)U\.?\s+(?:of\s+|OF\s+)?(?i:{names})"
+        rf"|(?i:university|univ\.?|u\.?)\s+(?i:of)\s+(?:{codes}))\b"
+    )
+
+
+def _universities(text: str) -> list[Span]:
+    return [
+        Span(start=m.start(), end=m.end(), type="ORGANIZATION", rule="place:university")
+        for m in _university_pattern().finditer(text)
+    ]
+
+
 def find_places(text: str, tokens: list[Token]) -> list[Span]:
     lex = lexicon()
     return (
@@ -236,4 +264,5 @@ def find_places(text: str, tokens: list[Token]) -> list[Span]:
         + _named_facilities(tokens, lex)
         + _wards(text, tokens, lex)
         + _cities_with_state(text, tokens, lex)
+        + _universities(text)
     )

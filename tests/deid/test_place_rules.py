@@ -1,0 +1,43 @@
+"""Place rules of the third tuning round: strings that must be masked and strings that must survive."""
+
+from __future__ import annotations
+
+import pytest
+
+from spineconsult.deid import deidentify_text
+
+# (text, the identifier inside it, expected type)
+POSITIVE = [
+    # a state university names a hospital: "U Maryland", "U of MD", "University of Maryland"
+    ("start IV insulin per U Maryland scale.", "U Maryland", "ORGANIZATION"),
+    ("PATIENT PRESENTED TO U OF MD MED CENTER", "U OF MD", "ORGANIZATION"),
+    ("recieved from university of maryland hospital", "university of maryland", "ORGANIZATION"),
+]
+
+NEGATIVE = [
+    # a dose in units before MD, and a state on its own, stay
+    "Insulin 10 U MD aware, will recheck.",
+    "Gave 4 U Humalog per sliding scale.",
+    "She studied at the university for 4 years.",
+]
+
+
+@pytest.mark.parametrize(("text", "value", "kind"), POSITIVE)
+def test_place_is_masked(text: str, value: str, kind: str) -> None:
+    result = deidentify_text(text)
+    start = text.index(value)
+    covering = [s for s in result.spans if s.start <= start and s.end >= start + len(value)]
+    assert covering, f"{value!r} not masked in {result.text!r}"
+    assert covering[0].type == kind
+
+
+@pytest.mark.parametrize("text", NEGATIVE)
+def test_text_survives(text: str) -> None:
+    result = deidentify_text(text)
+    assert result.text == text, result.spans
+
+
+def test_joining_words_of_a_place_are_not_spread() -> None:
+    # "OF" inside "UNIVERSITY OF MD" must not mask every "OF" of the note
+    result = deidentify_text("ADMITTED FROM UNIVERSITY OF MD. HX OF CHF, OUT OF BED.")
+    assert "HX OF CHF, OUT OF BED." in result.text
