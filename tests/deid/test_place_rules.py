@@ -12,6 +12,9 @@ POSITIVE = [
     ("start IV insulin per U Maryland scale.", "U Maryland", "ORGANIZATION"),
     ("PATIENT PRESENTED TO U OF MD MED CENTER", "U OF MD", "ORGANIZATION"),
     ("recieved from university of maryland hospital", "university of maryland", "ORGANIZATION"),
+    # "general" right before a facility word is part of its name
+    ("s/o: i'm at the general hospital. it's the 11th.", "general hospital", "ORGANIZATION"),
+    ("Knows she is in General Hospital Medical Center.", "General Hospital", "ORGANIZATION"),
 ]
 
 NEGATIVE = [
@@ -19,6 +22,8 @@ NEGATIVE = [
     "Insulin 10 U MD aware, will recheck.",
     "Gave 4 U Humalog per sliding scale.",
     "She studied at the university for 4 years.",
+    "Under general anesthesia in hospital; in general, hospital stay was short.",
+    "May need transfer to a general hospital for dialysis.",
 ]
 
 

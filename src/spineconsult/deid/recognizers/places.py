@@ -40,13 +40,26 @@ def _joined(text: str, a: Token, b: Token) -> bool:
     return len(gap) <= 2 and all(c in " -'." for c in gap)
 
 
+_INDEFINITE = frozenset({"a", "an", "any", "another"})
+
+
+def _general_before(text: str, tokens: list[Token], i: int) -> int:
+    """ "the general hospital", "Mass General Hospital": "general" right before a facility word is part of
+    its name (elsewhere it is a generic word that stops a name)."""
+    before = i - 1
+    if before < 0 or tokens[before].lower != "general" or not _joined(text, tokens[before], tokens[i]):
+        return i
+    # "transfer to a general hospital" is a kind of hospital, not a name
+    return i if before > 0 and tokens[before - 1].lower in _INDEFINITE else before
+
+
 def _facilities(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
     for i in range(len(tokens)):
         end = _facility_end(tokens, i)
         if end is None:
             continue
-        j = i
+        j = _general_before(text, tokens, i)
         while j > 0 and i - j < _MAX_PLACE_WORDS and _joined(text, tokens[j - 1], tokens[j]):
             if not _name_part(tokens[j - 1], lex):
                 break
