@@ -15,6 +15,9 @@ POSITIVE = [
     # "general" right before a facility word is part of its name
     ("s/o: i'm at the general hospital. it's the 11th.", "general hospital", "ORGANIZATION"),
     ("Knows she is in General Hospital Medical Center.", "General Hospital", "ORGANIZATION"),
+    # a facility word right after a known hospital name joins it
+    ("plan to go to rehab(sacred heart Memorial) today", "sacred heart Memorial", "ORGANIZATION"),
+    ("Transferred from Holy Cross Hospital.", "Holy Cross Hospital", "ORGANIZATION"),
 ]
 
 NEGATIVE = [
@@ -24,6 +27,7 @@ NEGATIVE = [
     "She studied at the university for 4 years.",
     "Under general anesthesia in hospital; in general, hospital stay was short.",
     "May need transfer to a general hospital for dialysis.",
+    "Heart sounds regular, memorial service planned by the family.",
 ]
 
 

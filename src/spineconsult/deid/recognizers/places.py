@@ -200,7 +200,16 @@ def _wards(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     return spans
 
 
-def _named_facilities(tokens: list[Token], lex: Lexicon) -> list[Span]:
+def _head_after(text: str, tokens: list[Token], last: int) -> int:
+    """ "sacred heart Memorial", "Holy Cross Hospital": a facility word right after a known name joins it."""
+    nxt = last + 1
+    if nxt < len(tokens) and _joined(text, tokens[last], tokens[nxt]):
+        end = _facility_end(tokens, nxt)
+        return last if end is None else end
+    return last
+
+
+def _named_facilities(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     """Known hospital names (Sacred Heart, Holy Cross, Mount Sinai) as one to four word phrases."""
     spans = []
     firsts = lex.facility_first_words
@@ -208,7 +217,7 @@ def _named_facilities(tokens: list[Token], lex: Lexicon) -> list[Span]:
         for n in (4, 3, 2, 1):
             phrase = " ".join(t.lower for t in tokens[i : i + n])
             if i + n <= len(tokens) and phrase in lex.facility_names:
-                end = tokens[i + n - 1].end
+                end = tokens[_head_after(text, tokens, i + n - 1)].end
                 spans.append(
                     Span(start=tokens[i].start, end=end, type="ORGANIZATION", rule="place:facility_name")
                 )
@@ -274,7 +283,7 @@ def find_places(text: str, tokens: list[Token]) -> list[Span]:
         + _gazetteer(tokens, lex)
         + _after_move(text, tokens, lex)
         + _after_arrow(text, tokens, lex)
-        + _named_facilities(tokens, lex)
+        + _named_facilities(text, tokens, lex)
         + _wards(text, tokens, lex)
         + _cities_with_state(text, tokens, lex)
         + _universities(text)
