@@ -18,6 +18,9 @@ POSITIVE = [
     # a facility word right after a known hospital name joins it
     ("plan to go to rehab(sacred heart Memorial) today", "sacred heart Memorial", "ORGANIZATION"),
     ("Transferred from Holy Cross Hospital.", "Holy Cross Hospital", "ORGANIZATION"),
+    # a hospital shortened to Saint and an initial, after a place word
+    ("Social: Had a bed @ St A. but will need rescreening", "St A", "ORGANIZATION"),
+    ("Accepted to St J. for rehab.", "St J", "ORGANIZATION"),
 ]
 
 NEGATIVE = [
@@ -28,6 +31,8 @@ NEGATIVE = [
     "Under general anesthesia in hospital; in general, hospital stay was short.",
     "May need transfer to a general hospital for dialysis.",
     "Heart sounds regular, memorial service planned by the family.",
+    "HR 110-135 ST C PERIODIC EPISODES OF SVT.",
+    "Lead II shows St A. changes, no place word before it.",
 ]
 
 

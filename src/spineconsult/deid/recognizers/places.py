@@ -77,6 +77,18 @@ def _saint_name(tok: Token, lex: Lexicon) -> bool:
     return (tok.is_title or tok.is_upper) and (lex.is_name_word(tok.lower) or tok.lower in lex.usual_names)
 
 
+def _saint_initial(text: str, tokens: list[Token], i: int) -> bool:
+    """ "a bed @ St A.", "accepted at St J.": a hospital shortened to Saint and an initial, after a place
+    word (at, to, from, @); "ST C" (sinus tachycardia) is in capitals and has no dot."""
+    saint, initial = tokens[i], tokens[i + 1]
+    if saint.text not in ("St", "Saint") or len(initial.text) != 1 or not initial.is_upper:
+        return False
+    if not text.startswith(".", initial.end):
+        return False
+    cue = text[max(0, saint.start - 3) : saint.start].strip().endswith("@")
+    return cue or (i > 0 and tokens[i - 1].lower in place_words()["move_preps"])
+
+
 def _saints(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
     for i in range(len(tokens) - 1):
@@ -84,7 +96,7 @@ def _saints(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
         if saint.lower not in ("st", "saint"):
             continue
         after_digit = text[max(0, saint.start - 2) : saint.start].strip()[-1:].isdigit()  # 1st, 21 st
-        if not after_digit and _saint_name(name, lex):
+        if not after_digit and (_saint_name(name, lex) or _saint_initial(text, tokens, i)):
             spans.append(
                 Span(start=tokens[i].start, end=tokens[i + 1].end, type="ORGANIZATION", rule="place:saint")
             )
