@@ -21,6 +21,8 @@ POSITIVE = [
     # a hospital shortened to Saint and an initial, after a place word
     ("Social: Had a bed @ St A. but will need rescreening", "St A", "ORGANIZATION"),
     ("Accepted to St J. for rehab.", "St J", "ORGANIZATION"),
+    # "followed at" still names a place; only "followed by" is a sequence
+    ("She is followed at Kernan for her back.", "Kernan", "LOCATION"),
 ]
 
 NEGATIVE = [
@@ -32,6 +34,8 @@ NEGATIVE = [
     "May need transfer to a general hospital for dialysis.",
     "Heart sounds regular, memorial service planned by the family.",
     "HR 110-135 ST C PERIODIC EPISODES OF SVT.",
+    "Rate control with diltiazem followed by amiod bolus and gtt.",
+    "SHE GETS METROGEL FOLLOWED BY XEROFOAM AND DSD BID.",
     "Lead II shows St A. changes, no place word before it.",
 ]
 

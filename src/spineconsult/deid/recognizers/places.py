@@ -184,7 +184,13 @@ def _after_move(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
         if tokens[i].lower not in place_words()["move_preps"]:
             continue
         j = i + 2 if tokens[i + 1].lower == "the" and i + 2 < len(tokens) else i + 1
-        moved = tokens[i - 1].lower in place_words()["move_verbs"] and _moved_place(tokens[j], lex)
+        # "followed by amiod bolus", "FOLLOWED BY XEROFOAM": a sequence of treatments, not a care place
+        sequence = tokens[i - 1].lower == "followed" and tokens[i].lower == "by"
+        moved = (
+            tokens[i - 1].lower in place_words()["move_verbs"]
+            and not sequence
+            and _moved_place(tokens[j], lex)
+        )
         if moved or _hospital_acronym(tokens[j], lex) or _short_hospital(text, tokens[j], lex):
             spans.append(Span(start=tokens[j].start, end=tokens[j].end, type="LOCATION", rule="place:moved"))
     return spans
