@@ -23,6 +23,9 @@ POSITIVE = [
     ("Accepted to St J. for rehab.", "St J", "ORGANIZATION"),
     # "followed at" still names a place; only "followed by" is a sequence
     ("She is followed at Kernan for her back.", "Kernan", "LOCATION"),
+    # a hospital acronym followed by a space or a ward is still a hospital
+    ("72 YR OLD MALE ADM FROM GH CATH LAB.", "GH", "LOCATION"),
+    ("plan to get oob. transfer to quartermain2.", "quartermain", "LOCATION"),
 ]
 
 NEGATIVE = [
@@ -36,6 +39,7 @@ NEGATIVE = [
     "HR 110-135 ST C PERIODIC EPISODES OF SVT.",
     "Rate control with diltiazem followed by amiod bolus and gtt.",
     "SHE GETS METROGEL FOLLOWED BY XEROFOAM AND DSD BID.",
+    "PEEP WAS DECREASED TO 7.5 CMH2O THIS AM; NO OTHER VENT CHANGES.",
     "Lead II shows St A. changes, no place word before it.",
 ]
 

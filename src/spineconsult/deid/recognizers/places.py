@@ -165,6 +165,11 @@ def _short_hospital(text: str, tok: Token, lex: Lexicon) -> bool:
     return 2 <= len(w) <= 3 and w.endswith("h") and w not in lex.clinical_acronyms and not after_digit
 
 
+def _glued_to_digit(text: str, tok: Token) -> bool:
+    # "PEEP DECREASED TO 7.5 CMH2O": a word running into a number is a unit or a formula, not a hospital
+    return text[tok.end : tok.end + 1].isdigit()
+
+
 _ARROW = re.compile(r"(?:->|-->|=>)\s*$")
 
 
@@ -172,7 +177,9 @@ def _after_arrow(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     """Notes write a transfer as an arrow: "found unresponsive-> GH EW", "OSH -> gh"."""
     spans = []
     for tok in tokens:
-        hospital = _hospital_acronym(tok, lex) or _short_hospital(text, tok, lex)
+        hospital = not _glued_to_digit(text, tok) and (
+            _hospital_acronym(tok, lex) or _short_hospital(text, tok, lex)
+        )
         if hospital and _ARROW.search(text, max(0, tok.start - 4), tok.start):
             spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:moved"))
     return spans
@@ -191,7 +198,9 @@ def _after_move(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
             and not sequence
             and _moved_place(tokens[j], lex)
         )
-        if moved or _hospital_acronym(tokens[j], lex) or _short_hospital(text, tokens[j], lex):
+        acronym = _hospital_acronym(tokens[j], lex) or _short_hospital(text, tokens[j], lex)
+        # after a transfer verb a word glued to its ward number still counts ("transfer to quartermain2")
+        if moved or (acronym and not _glued_to_digit(text, tokens[j])):
             spans.append(Span(start=tokens[j].start, end=tokens[j].end, type="LOCATION", rule="place:moved"))
     return spans
 
