@@ -26,6 +26,8 @@ POSITIVE = [
     # a hospital acronym followed by a space or a ward is still a hospital
     ("72 YR OLD MALE ADM FROM GH CATH LAB.", "GH", "LOCATION"),
     ("plan to get oob. transfer to quartermain2.", "quartermain", "LOCATION"),
+    # verbs and prepositions before a facility word are not part of its name, but names still are
+    ("TRANSFERRED FROM LAUREL REGIONAL HOSPITAL TODAY.", "LAUREL REGIONAL HOSPITAL", "ORGANIZATION"),
 ]
 
 NEGATIVE = [
@@ -40,6 +42,8 @@ NEGATIVE = [
     "Rate control with diltiazem followed by amiod bolus and gtt.",
     "SHE GETS METROGEL FOLLOWED BY XEROFOAM AND DSD BID.",
     "PEEP WAS DECREASED TO 7.5 CMH2O THIS AM; NO OTHER VENT CHANGES.",
+    "HE WANTED TO LEAVE HOSPITAL AND SIGN AMA. WILL LEAVE FOLEY IN FOR NOW.",
+    "Dementia, lung CA w/ nodules, On hospice care but full code.",
     "Lead II shows St A. changes, no place word before it.",
 ]
 
