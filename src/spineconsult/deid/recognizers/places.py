@@ -11,8 +11,9 @@ Word lists live in data/place_cues.yaml.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from spineconsult.deid.lexicon import Lexicon, lexicon, place_words
+from spineconsult.deid.lexicon import Lexicon, lexicon, place_words, us_states
 from spineconsult.deid.models import Span
 from spineconsult.deid.tokens import Token
 
@@ -39,13 +40,26 @@ def _joined(text: str, a: Token, b: Token) -> bool:
     return len(gap) <= 2 and all(c in " -'." for c in gap)
 
 
+_INDEFINITE = frozenset({"a", "an", "any", "another"})
+
+
+def _general_before(text: str, tokens: list[Token], i: int) -> int:
+    """ "the general hospital", "Mass General Hospital": "general" right before a facility word is part of
+    its name (elsewhere it is a generic word that stops a name)."""
+    before = i - 1
+    if before < 0 or tokens[before].lower != "general" or not _joined(text, tokens[before], tokens[i]):
+        return i
+    # "transfer to a general hospital" is a kind of hospital, not a name
+    return i if before > 0 and tokens[before - 1].lower in _INDEFINITE else before
+
+
 def _facilities(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
     for i in range(len(tokens)):
         end = _facility_end(tokens, i)
         if end is None:
             continue
-        j = i
+        j = _general_before(text, tokens, i)
         while j > 0 and i - j < _MAX_PLACE_WORDS and _joined(text, tokens[j - 1], tokens[j]):
             if not _name_part(tokens[j - 1], lex):
                 break
@@ -63,6 +77,18 @@ def _saint_name(tok: Token, lex: Lexicon) -> bool:
     return (tok.is_title or tok.is_upper) and (lex.is_name_word(tok.lower) or tok.lower in lex.usual_names)
 
 
+def _saint_initial(text: str, tokens: list[Token], i: int) -> bool:
+    """ "a bed @ St A.", "accepted at St J.": a hospital shortened to Saint and an initial, after a place
+    word (at, to, from, @); "ST C" (sinus tachycardia) is in capitals and has no dot."""
+    saint, initial = tokens[i], tokens[i + 1]
+    if saint.text not in ("St", "Saint") or len(initial.text) != 1 or not initial.is_upper:
+        return False
+    if not text.startswith(".", initial.end):
+        return False
+    cue = text[max(0, saint.start - 3) : saint.start].strip().endswith("@")
+    return cue or (i > 0 and tokens[i - 1].lower in place_words()["move_preps"])
+
+
 def _saints(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
     for i in range(len(tokens) - 1):
@@ -70,7 +96,7 @@ def _saints(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
         if saint.lower not in ("st", "saint"):
             continue
         after_digit = text[max(0, saint.start - 2) : saint.start].strip()[-1:].isdigit()  # 1st, 21 st
-        if not after_digit and _saint_name(name, lex):
+        if not after_digit and (_saint_name(name, lex) or _saint_initial(text, tokens, i)):
             spans.append(
                 Span(start=tokens[i].start, end=tokens[i + 1].end, type="ORGANIZATION", rule="place:saint")
             )
@@ -139,6 +165,11 @@ def _short_hospital(text: str, tok: Token, lex: Lexicon) -> bool:
     return 2 <= len(w) <= 3 and w.endswith("h") and w not in lex.clinical_acronyms and not after_digit
 
 
+def _glued_to_digit(text: str, tok: Token) -> bool:
+    # "PEEP DECREASED TO 7.5 CMH2O": a word running into a number is a unit or a formula, not a hospital
+    return text[tok.end : tok.end + 1].isdigit()
+
+
 _ARROW = re.compile(r"(?:->|-->|=>)\s*$")
 
 
@@ -146,7 +177,9 @@ def _after_arrow(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     """Notes write a transfer as an arrow: "found unresponsive-> GH EW", "OSH -> gh"."""
     spans = []
     for tok in tokens:
-        hospital = _hospital_acronym(tok, lex) or _short_hospital(text, tok, lex)
+        hospital = not _glued_to_digit(text, tok) and (
+            _hospital_acronym(tok, lex) or _short_hospital(text, tok, lex)
+        )
         if hospital and _ARROW.search(text, max(0, tok.start - 4), tok.start):
             spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:moved"))
     return spans
@@ -158,8 +191,16 @@ def _after_move(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
         if tokens[i].lower not in place_words()["move_preps"]:
             continue
         j = i + 2 if tokens[i + 1].lower == "the" and i + 2 < len(tokens) else i + 1
-        moved = tokens[i - 1].lower in place_words()["move_verbs"] and _moved_place(tokens[j], lex)
-        if moved or _hospital_acronym(tokens[j], lex) or _short_hospital(text, tokens[j], lex):
+        # "followed by amiod bolus", "FOLLOWED BY XEROFOAM": a sequence of treatments, not a care place
+        sequence = tokens[i - 1].lower == "followed" and tokens[i].lower == "by"
+        moved = (
+            tokens[i - 1].lower in place_words()["move_verbs"]
+            and not sequence
+            and _moved_place(tokens[j], lex)
+        )
+        acronym = _hospital_acronym(tokens[j], lex) or _short_hospital(text, tokens[j], lex)
+        # after a transfer verb a word glued to its ward number still counts ("transfer to quartermain2")
+        if moved or (acronym and not _glued_to_digit(text, tokens[j])):
             spans.append(Span(start=tokens[j].start, end=tokens[j].end, type="LOCATION", rule="place:moved"))
     return spans
 
@@ -186,7 +227,16 @@ def _wards(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     return spans
 
 
-def _named_facilities(tokens: list[Token], lex: Lexicon) -> list[Span]:
+def _head_after(text: str, tokens: list[Token], last: int) -> int:
+    """ "sacred heart Memorial", "Holy Cross Hospital": a facility word right after a known name joins it."""
+    nxt = last + 1
+    if nxt < len(tokens) and _joined(text, tokens[last], tokens[nxt]):
+        end = _facility_end(tokens, nxt)
+        return last if end is None else end
+    return last
+
+
+def _named_facilities(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     """Known hospital names (Sacred Heart, Holy Cross, Mount Sinai) as one to four word phrases."""
     spans = []
     firsts = lex.facility_first_words
@@ -194,7 +244,7 @@ def _named_facilities(tokens: list[Token], lex: Lexicon) -> list[Span]:
         for n in (4, 3, 2, 1):
             phrase = " ".join(t.lower for t in tokens[i : i + n])
             if i + n <= len(tokens) and phrase in lex.facility_names:
-                end = tokens[i + n - 1].end
+                end = tokens[_head_after(text, tokens, i + n - 1)].end
                 spans.append(
                     Span(start=tokens[i].start, end=end, type="ORGANIZATION", rule="place:facility_name")
                 )
@@ -225,6 +275,33 @@ def _cities_with_state(text: str, tokens: list[Token], lex: Lexicon) -> list[Spa
     return spans
 
 
+_STATE_CODES = (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME "
+    "MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI "
+    "SC SD TN TX UT VT VA WA WV WI WY"
+)  # one string, split when the pattern is built
+
+
+@lru_cache(maxsize=1)
+def _university_pattern() -> re.Pattern[str]:
+    """ "University of Maryland", "U of MD", "U Maryland scale": a state university names a hospital. A bare
+    "U" needs a capital and a full state name ("10 U MD aware" is a dose); a state code needs "of"."""
+    names = "|".join(sorted((re.escape(s) for s in us_states()), key=len, reverse=True))
+    codes = "|".join(_STATE_CODES.split())
+    return re.compile(
+        rf"\b(?:(?i:university|univ\.?)\s+(?i:of\s+)?(?i:{names})"
+        rf"|(?<!\d )(?<!\d)U\.?\s+(?:of\s+|OF\s+)?(?i:{names})"
+        rf"|(?i:university|univ\.?|u\.?)\s+(?i:of)\s+(?:{codes}))\b"
+    )
+
+
+def _universities(text: str) -> list[Span]:
+    return [
+        Span(start=m.start(), end=m.end(), type="ORGANIZATION", rule="place:university")
+        for m in _university_pattern().finditer(text)
+    ]
+
+
 def find_places(text: str, tokens: list[Token]) -> list[Span]:
     lex = lexicon()
     return (
@@ -233,7 +310,8 @@ def find_places(text: str, tokens: list[Token]) -> list[Span]:
         + _gazetteer(tokens, lex)
         + _after_move(text, tokens, lex)
         + _after_arrow(text, tokens, lex)
-        + _named_facilities(tokens, lex)
+        + _named_facilities(text, tokens, lex)
         + _wards(text, tokens, lex)
         + _cities_with_state(text, tokens, lex)
+        + _universities(text)
     )

@@ -6,7 +6,7 @@ Ordinary words are not spread (a wrong cue must not wipe out "will" everywhere);
 
 from __future__ import annotations
 
-from spineconsult.deid.lexicon import lexicon
+from spineconsult.deid.lexicon import lexicon, place_words
 from spineconsult.deid.models import Span
 from spineconsult.deid.spans import resolve
 from spineconsult.deid.tokens import Token
@@ -16,6 +16,9 @@ _SPREAD_TYPES = frozenset({"NAME", "LOCATION", "ORGANIZATION"})
 
 def _spreadable(tok: Token) -> bool:
     lex = lexicon()
+    # the joining words inside a place name ("UNIVERSITY OF MD") are never spread, not even in capitals
+    if tok.lower in place_words()["generic"]:
+        return False
     return len(tok.lower) >= 2 and (not lex.is_common(tok.lower) or (tok.is_upper and len(tok.lower) <= 5))
 
 
