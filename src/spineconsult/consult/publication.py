@@ -24,7 +24,6 @@ from spineconsult.consult.schemas import (
     SECTION_NAMES,
     PublishedItem,
     PublishedThreadEntry,
-    RelatedItem,
     VoteOut,
 )
 from spineconsult.store.models import Account, Attachment, Case, HelpfulnessVote, Publication, ThreadMessage
@@ -117,7 +116,6 @@ def publish_case(
     item.answer_sections = sections
     item.answered_by = specialist.name or "a spineconsult specialist"
     item.reviewed_by = reviewer.name or "the spineconsult medical review team"
-    item.search_text = _search_text(item.title, question, thread, sections)
     item.status = "published"
     item.last_reviewed_at = now
     item.rereview_due_at = now + timedelta(days=ctx.settings.rereview_interval_days)
@@ -155,16 +153,8 @@ def _slug(question: str) -> str:
     return "-".join([*words, ""])[:100] + secrets.token_hex(3)
 
 
-def _search_text(title: str, question: str, thread: list[dict[str, Any]], sections: dict[str, str]) -> str:
-    parts = [title, question, *sections.values()]
-    for entry in thread:
-        parts.append(entry["body"])
-        parts.extend((entry.get("sections") or {}).values())
-    return "\n".join(p for p in parts if p)
-
-
 def get_published(ctx: ServiceContext, slug: str) -> PublishedItem:
-    """One published item with its related questions (anyone may read it); cached a few seconds."""
+    """One published item (anyone may read it); cached a few seconds."""
     if "\x00" in slug or len(slug) > 120:
         raise NotFound("no published item with that name")
     cached: PublishedItem | None = ctx.pages.get(slug)
@@ -185,10 +175,11 @@ def _load_published(ctx: ServiceContext, slug: str) -> PublishedItem:
         had_attachments = session.scalar(
             select(func.count(Attachment.id)).where(Attachment.case_id == item.case_id)
         )
-        return published_item(item, bool(had_attachments), [])
+        return published_item(item, bool(had_attachments))
 
 
-def published_item(item: Publication, had_attachments: bool, related: list[RelatedItem]) -> PublishedItem:
+def published_item(item: Publication, had_attachments: bool) -> PublishedItem:
+    """The stored answer; related questions come from the library (consult/reading.py)."""
     return PublishedItem(
         slug=item.slug,
         title=item.title,
@@ -204,7 +195,6 @@ def published_item(item: Publication, had_attachments: bool, related: list[Relat
         helpful_no=item.helpful_no,
         disclaimer=DISCLAIMER,
         attachments_note=ATTACHMENT_NOTE if had_attachments else None,
-        related=related,
     )
 
 

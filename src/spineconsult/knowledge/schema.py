@@ -144,6 +144,14 @@ class FindingWeight(Strict):
     lr_absent: float = Field(1.0, gt=0, description="likelihood ratio when the finding is explicitly absent")
 
 
+def _weights_for_each(value: dict[str, float], keys: tuple[str, ...]) -> dict[str, float]:
+    """A weight for every key ('unknown' optional) and no other key."""
+    unknown = sorted(set(value) - set(keys))
+    if unknown or set(keys) - {"unknown"} - set(value):
+        raise ValueError(f"needs a weight for each of {list(keys)} ('unknown' optional); bad: {unknown}")
+    return value
+
+
 class Priors(Strict):
     family: dict[str, float]
     time: dict[str, float]
@@ -151,22 +159,12 @@ class Priors(Strict):
     @field_validator("family")
     @classmethod
     def _families(cls, value: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(value) - set(FAMILIES))
-        if unknown or set(FAMILIES) - {"unknown"} - set(value):
-            raise ValueError(
-                f"needs a weight for each of {list(FAMILIES)} ('unknown' optional); bad: {unknown}"
-            )
-        return value
+        return _weights_for_each(value, FAMILIES)
 
     @field_validator("time")
     @classmethod
     def _bands(cls, value: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(value) - set(TIME_BANDS))
-        if unknown or set(TIME_BANDS) - {"unknown"} - set(value):
-            raise ValueError(
-                f"needs a weight for each of {list(TIME_BANDS)} ('unknown' optional); bad: {unknown}"
-            )
-        return value
+        return _weights_for_each(value, TIME_BANDS)
 
     @field_validator("family", "time")
     @classmethod

@@ -156,7 +156,6 @@ class Publication(Base):
     answer_sections: Mapped[dict[str, str]] = mapped_column(JSON)
     answered_by: Mapped[str] = mapped_column(String(200))
     reviewed_by: Mapped[str] = mapped_column(String(200))
-    search_text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="published", index=True)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     last_reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
