@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # letters of any script (names such as Auðbjörnsson or Šušulić); an apostrophe joins a one-letter prefix
 # (O'Brien, D'Angelo) and a possessive 's (stripped below), while contractions split (can't -> can, t)
 _WORD = re.compile(r"(?:(?![iI]')[^\W\d_]')?[^\W\d_]+(?:'[sS](?![^\W\d_]))?")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word and its offsets (a named tuple: created for every word, so it must be cheap)."""
+
     start: int
     end: int
     text: str

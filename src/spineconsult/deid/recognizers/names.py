@@ -59,6 +59,30 @@ def _relation_target(tok: Token, kind: str, lex: Lexicon) -> bool:
     return kind == "unknown" and _plausible_unknown(tok, lex)
 
 
+# after an ambiguous first name, words that show it names the relative who is doing something
+# ("son rob in to visit", "daughter pat called"); "is", "to", "will" are left out ("daughters hope to")
+_RELATIVE_ACTS = frozenset({"in", "at", "here", "present", "came", "arrived", "left", "visiting"})
+
+
+def _ambiguous_relative(text: str, tokens: list[Token], i: int, lex: Lexicon) -> bool:
+    """An ambiguous first name after a relation, set off by a comma or followed by what the relative does:
+    "wife, rose, left a number", "SON ROB IN TO VISIT", "daughter pat called" ("wife rose" alone stays)."""
+    tok = tokens[i]
+    if tok.lower not in lex.ambiguous_names or tok.lower not in lex.first_names:
+        return False
+    if not _cue_before(text, tokens, i, lex.cues["relations"]):
+        return False
+    if text[tokens[i - 1].end : tok.start].strip() == ",":
+        return True
+    return _cue_after(text, tokens, i, lex.cues["after"] | _RELATIVE_ACTS)
+
+
+def _relative(text: str, tokens: list[Token], i: int, kind: str, lex: Lexicon) -> bool:
+    if _cue_before(text, tokens, i, lex.cues["relations"]) and _relation_target(tokens[i], kind, lex):
+        return True
+    return kind == "weak" and _ambiguous_relative(text, tokens, i, lex)
+
+
 def _cue_before(text: str, tokens: list[Token], i: int, words: frozenset[str]) -> bool:
     return i > 0 and tokens[i - 1].lower in words and _adjacent(text, tokens[i - 1], tokens[i])
 
@@ -119,7 +143,7 @@ def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dic
             continue
         if _after_title(text, tokens, i, kind, cues):
             hits[i] = "name:title"
-        elif _cue_before(text, tokens, i, cues["relations"]) and _relation_target(tok, kind, lex):
+        elif _relative(text, tokens, i, kind, lex):
             hits[i] = "name:relation"
         elif kind == "strong":
             hits[i] = "name:gazetteer"

@@ -48,6 +48,7 @@ _MEASURED_RULES = frozenset(
         "date_month_year_numeric",
         "date_numeric_mixed_separators",
         "date_numeric_pair",
+        "date_month_day_range",
     }
 )
 
@@ -111,7 +112,8 @@ def _vent_setting(text: str, start: int, end: int) -> bool:
     )
 
 
-def _is_measure(text: str, start: int, end: int) -> bool:
+def is_measure(text: str, start: int, end: int) -> bool:
+    """A m/d-looking pair that is a score, a setting or a fraction here (pain 3/10, PEEP 5/5, 1/2 NS)."""
     before = text[max(0, start - 16) : start]
     if _FRACTION.match(text[start:end]) and not _DATE_CUE_BEFORE.search(before):
         return True
@@ -121,7 +123,7 @@ def _is_measure(text: str, start: int, end: int) -> bool:
 
 
 def _keep(rule: PatternRule, text: str, start: int, end: int) -> bool:
-    if rule.name in _MEASURED_RULES and _is_measure(text, start, end):
+    if rule.name in _MEASURED_RULES and is_measure(text, start, end):
         return False
     return sum(ch.isdigit() for ch in text[start:end]) >= rule.min_digits
 

@@ -140,6 +140,24 @@ def _gazetteer(tokens: list[Token], lex: Lexicon) -> list[Span]:
     return spans
 
 
+def _city_abbreviations(tokens: list[Token]) -> list[Span]:
+    """Short forms of cities after a place cue, capitalised ("the VA in Balt", "from NYC"); those that are
+    also clinical words only after a residence verb ("lives in DC")."""
+    words = place_words()
+    spans = []
+    for i, tok in enumerate(tokens):
+        if (
+            tok.lower not in words["city_abbreviations"]
+            and tok.lower not in words["city_abbreviations_residence"]
+        ):
+            continue
+        if tok.text[:1].islower() or not _place_cued(tokens, i):
+            continue
+        if tok.lower in words["city_abbreviations"] or _residence_cued(tokens, i):
+            spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:city_abbreviation"))
+    return spans
+
+
 def _hospital_acronym(tok: Token, lex: Lexicon) -> bool:
     # GH, MGH, BWH, UMMC, GBMC: upper-case, short, with a hospital-like ending, not a clinical acronym
     w = tok.lower
@@ -308,6 +326,7 @@ def find_places(text: str, tokens: list[Token]) -> list[Span]:
         _facilities(text, tokens, lex)
         + _saints(text, tokens, lex)
         + _gazetteer(tokens, lex)
+        + _city_abbreviations(tokens)
         + _after_move(text, tokens, lex)
         + _after_arrow(text, tokens, lex)
         + _named_facilities(text, tokens, lex)
