@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     page_cache_seconds: float = Field(5.0, ge=0, description="seconds a published page is cached")
     public_base_url: str = Field("http://127.0.0.1:8000", description="links in e-mails")
 
+    # de-identification
+    deid_model: Path | None = Field(
+        None, description="site-trained de-identification model (spineconsult deid train); unset: rules only"
+    )
+
     # e-mail (no SMTP host: messages stay in the outbox and are logged)
     smtp_host: str | None = Field(None, description="SMTP server; unset disables delivery")
     smtp_port: int = Field(25, gt=0, description="SMTP port")

@@ -81,11 +81,37 @@ def text_cmd(
         for line in (ln for ln in content.splitlines() if ln.strip()):
             typer.echo(json.dumps(_batch_line(line, chosen, identities, case_key), ensure_ascii=False))
         return
-    result = deidentify_text(content, chosen, identities, case_key=case_key)
+    try:
+        result = deidentify_text(content, chosen, identities, case_key=case_key)
+    except DeidInputError as exc:  # a configured model that cannot be loaded
+        raise _fail(str(exc)) from exc
     if as_json:
         typer.echo(json.dumps(_as_json(result), ensure_ascii=False))
     else:
         typer.echo(result.text, nl=False)
+
+
+@deid_app.command("train")
+def train_cmd(
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data",
+            help="annotated notes: a PhysioNet-style folder (.text + .deid/-phi.phrase) or JSON Lines",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="model file to write")] = Path("deid-model.bin"),
+    iterations: Annotated[int, typer.Option("--iterations", min=1, help="training iterations")] = 100,
+) -> None:
+    """Train a recogniser on a site's own annotated notes; use it with SPINECONSULT_DEID_MODEL=FILE."""
+    from spineconsult.deid.learned import read_training_data, train
+
+    try:
+        report = train(read_training_data(data), out, max_iterations=iterations)
+    except DeidInputError as exc:
+        raise _fail(str(exc)) from exc
+    phi = ", ".join(f"{k} {v}" for k, v in report.phi_tokens.items())
+    typer.echo(f"wrote {report.path} ({report.notes} notes, {report.tokens} tokens; PHI tokens: {phi})")
 
 
 @deid_app.command("pdf")
