@@ -196,3 +196,13 @@ def test_model_dates_are_checked_against_the_rules_knowledge_of_numbers(text: st
     assert (
         _plausible(text, Span(start=start, end=start + len(value), type=kind, rule="model:crf")) is plausible
     )
+
+
+def test_unwritable_model_path_is_a_clear_error(tmp_path: Path) -> None:
+    rows, _ = _notes(10, seed=2)
+    data = _jsonl(tmp_path / "notes.jsonl", rows)
+    (tmp_path / "taken").mkdir()
+    result = runner.invoke(
+        app, ["deid", "train", "--data", str(data), "--out", str(tmp_path / "taken"), "--iterations", "5"]
+    )
+    assert result.exit_code == 2 and "cannot write the model" in result.stderr

@@ -110,6 +110,8 @@ def train_cmd(
         report = train(read_training_data(data), out, max_iterations=iterations)
     except DeidInputError as exc:
         raise _fail(str(exc)) from exc
+    except OSError as exc:
+        raise _fail(f"{out}: cannot write the model ({exc.strerror})") from exc
     phi = ", ".join(f"{k} {v}" for k, v in report.phi_tokens.items())
     typer.echo(f"wrote {report.path} ({report.notes} notes, {report.tokens} tokens; PHI tokens: {phi})")
 
