@@ -206,3 +206,18 @@ def test_unwritable_model_path_is_a_clear_error(tmp_path: Path) -> None:
         app, ["deid", "train", "--data", str(data), "--out", str(tmp_path / "taken"), "--iterations", "5"]
     )
     assert result.exit_code == 2 and "cannot write the model" in result.stderr
+
+
+def test_model_of_another_version_or_damaged_is_refused(tmp_path: Path) -> None:
+    from spineconsult.deid.learned.crf import FORMAT, MAGIC
+    from spineconsult.deid.learned.features import FEATURE_VERSION
+
+    old = tmp_path / "old.bin"
+    old.write_bytes(MAGIC + json.dumps({"format": FORMAT, "feature_version": -1}).encode() + b"\n")
+    with pytest.raises(DeidInputError, match="another version"):
+        SiteModel.load(old)
+    damaged = tmp_path / "damaged.bin"
+    header = {"format": FORMAT, "feature_version": FEATURE_VERSION}
+    damaged.write_bytes(MAGIC + json.dumps(header).encode() + b"\nnot a crfsuite model")
+    with pytest.raises(DeidInputError, match="damaged"):
+        SiteModel.load(damaged)

@@ -1,7 +1,7 @@
 """A site-trained recogniser: a linear-chain CRF (CRFsuite) over token features.
 
 Its spans are added to the rules' spans (a union), so it can only add detections. The model file is a
-short header (format, feature version, labels, how much it was trained on) followed by CRFsuite's own
+short header (format, feature version, how much it was trained on) followed by CRFsuite's own
 model; it holds feature weights over public words, shapes, suffixes and gazetteer flags, never the notes.
 """
 
@@ -126,7 +126,8 @@ class SiteModel:
             header = json.loads(line)
         except ValueError as exc:
             raise DeidInputError(f"{path}: damaged model header") from exc
-        if not isinstance(header, dict) or header.get("feature_version") != FEATURE_VERSION:
+        version = (header.get("format"), header.get("feature_version")) if isinstance(header, dict) else None
+        if version != (FORMAT, FEATURE_VERSION):
             raise DeidInputError(f"{path}: made by another version; retrain with `spineconsult deid train`")
         try:
             return cls(body, header)
