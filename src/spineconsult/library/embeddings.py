@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import importlib.util
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -75,10 +77,15 @@ def _gelu(x: Matrix) -> Matrix:
 
 
 def _layer_norm(x: Matrix, weight: Matrix, bias: Matrix) -> Matrix:
-    mean = x.mean(axis=-1, keepdims=True)
-    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    normed: Matrix = ((x - mean) / np.sqrt(var + LAYER_NORM_EPS) * weight + bias).astype(np.float32)
-    return normed
+    """Layer normalisation over the last axis, in place: `x` must be a temporary the caller owns."""
+    x -= x.mean(axis=-1, keepdims=True)
+    scale = np.square(x).mean(axis=-1, keepdims=True)
+    scale += np.float32(LAYER_NORM_EPS)
+    np.sqrt(scale, out=scale)
+    x /= scale
+    x *= weight
+    x += bias
+    return x
 
 
 @dataclass(frozen=True)
@@ -142,7 +149,7 @@ class Encoder:
         if len(texts) <= SMALL_BATCH:
             # A query or two: the matrices are tiny and BLAS worker threads only add hand-over cost,
             # which grows badly when other processes share the cores (measured 2-4x slower).
-            with _blas_controller().limit(limits=1, user_api="blas"):
+            with single_threaded_blas():
                 return self._encode(texts, batch_size)
         return self._encode(texts, batch_size)
 
@@ -167,25 +174,38 @@ class Encoder:
             mask[row, : len(seq)] = 1.0
         hidden = self._word[ids] + self._position[:length] + self._token_type
         hidden = _layer_norm(hidden, self._ln_w, self._ln_b)
-        bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
+        # padding is masked out of attention; a single query (or equal lengths) has none
+        bias = None if mask.all() else ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         for layer in self._layers:
             hidden = self._layer(hidden, layer, bias)
         return _mean_pool(hidden, mask)
 
-    def _layer(self, x: Matrix, layer: _Layer, bias: Matrix) -> Matrix:
+    def _layer(self, x: Matrix, layer: _Layer, bias: Matrix | None) -> Matrix:
+        # in-place steps on temporaries: at query size (~10 tokens) allocations cost as much as math
         b, n, d = x.shape
         head = d // HEADS
         flat = x.reshape(b * n, d)  # 2-D matmuls reach BLAS directly, faster than batched 3-D ones
-        qkv = (flat @ layer.qkv_w + layer.qkv_b).reshape(b, n, 3, HEADS, head).transpose(2, 0, 3, 1, 4)
-        q, k, v = qkv[0], qkv[1], qkv[2]
-        scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(head)) + bias
-        scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+        qkv = flat @ layer.qkv_w
+        qkv += layer.qkv_b
+        q, k, v = qkv.reshape(b, n, 3, HEADS, head).transpose(2, 0, 3, 1, 4)
+        scores = q @ k.transpose(0, 1, 3, 2)
+        scores /= np.float32(np.sqrt(head))
+        if bias is not None:
+            scores += bias
+        scores -= scores.max(axis=-1, keepdims=True)
+        np.exp(scores, out=scores)
         scores /= scores.sum(axis=-1, keepdims=True)
         context = (scores @ v).transpose(0, 2, 1, 3).reshape(b * n, d)
-        flat = _layer_norm(flat + context @ layer.out_w + layer.out_b, layer.ln1_w, layer.ln1_b)
-        inner = _gelu(flat @ layer.up_w + layer.up_b)
-        flat = _layer_norm(flat + inner @ layer.down_w + layer.down_b, layer.ln2_w, layer.ln2_b)
-        return flat.reshape(b, n, d)
+        attended = context @ layer.out_w
+        attended += layer.out_b
+        attended += flat
+        flat = _layer_norm(attended, layer.ln1_w, layer.ln1_b)
+        inner = flat @ layer.up_w
+        inner += layer.up_b
+        out = _gelu(inner) @ layer.down_w
+        out += layer.down_b
+        out += flat
+        return _layer_norm(out, layer.ln2_w, layer.ln2_b).reshape(b, n, d)
 
 
 def _mean_pool(hidden: Matrix, mask: Matrix) -> Matrix:
@@ -199,6 +219,37 @@ def _mean_pool(hidden: Matrix, mask: Matrix) -> Matrix:
 @lru_cache(maxsize=1)
 def _blas_controller() -> ThreadpoolController:
     return ThreadpoolController()
+
+
+_blas_users = 0
+_blas_limiter: object | None = None
+_blas_lock = threading.Lock()
+
+
+@contextmanager
+def single_threaded_blas() -> Iterator[None]:
+    """BLAS on one thread while any caller is inside (nestable, thread-safe).
+
+    For per-request work (a query's forward pass, the vector scan): the matrices are small or
+    memory-bound, and OpenBLAS's second thread only adds hand-over cost; worse, after each threaded
+    call its workers spin for a while, burning the core the rest of the request needs (measured at
+    100,000 entries: a search's CPU time 32 -> 16 ms). The BLAS thread count is process-wide, so
+    calls are counted: the first caller in sets one thread, the last one out restores the original.
+    Batch embedding outside such a scope keeps every thread.
+    """
+    global _blas_users, _blas_limiter
+    with _blas_lock:
+        if _blas_users == 0:
+            _blas_limiter = _blas_controller().limit(limits=1, user_api="blas")
+        _blas_users += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0 and _blas_limiter is not None:
+                _blas_limiter.restore_original_limits()  # type: ignore[attr-defined]
+                _blas_limiter = None
 
 
 _encoder: Encoder | None = None
