@@ -63,3 +63,33 @@ def test_without_onnxruntime_the_numpy_layers_serve_single_texts(monkeypatch):
     text = "Acid reflux at night"
     assert encoder.encode([text])[0][:8] == pytest.approx(REFERENCE[text], abs=2e-5)
     assert encoder._single is None
+
+
+def test_single_threaded_blas_is_counted_across_nested_and_concurrent_callers():
+    import threading
+
+    from threadpoolctl import threadpool_info
+
+    from spineconsult.library.embeddings import single_threaded_blas
+
+    def blas_threads() -> list[int]:
+        return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+
+    before = blas_threads()
+    inside, release = threading.Event(), threading.Event()
+
+    def other_request() -> None:
+        with single_threaded_blas():
+            inside.set()
+            release.wait(5)
+
+    worker = threading.Thread(target=other_request)
+    with single_threaded_blas():
+        worker.start()
+        inside.wait(5)
+        with single_threaded_blas():
+            assert set(blas_threads()) <= {1}
+    assert set(blas_threads()) <= {1}  # the other request is still inside
+    release.set()
+    worker.join(5)
+    assert blas_threads() == before

@@ -9,6 +9,7 @@ tokens and L2 normalisation, as the sentence-transformers pipeline of that model
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import threading
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -242,9 +244,48 @@ def _blas_controller() -> ThreadpoolController:
     return ThreadpoolController()
 
 
+class _BlasThreads:
+    """Sets BLAS's process-wide thread count and gives back the previous one."""
+
+    def __init__(self) -> None:
+        self._openblas = _openblas_setter()
+
+    def set(self, count: int) -> object:
+        if self._openblas is not None:
+            return int(self._openblas(count))
+        return _blas_controller().limit(limits=count, user_api="blas")
+
+    def restore(self, previous: object) -> None:
+        if self._openblas is not None and isinstance(previous, int):
+            self._openblas(previous)
+        elif previous is not None and hasattr(previous, "restore_original_limits"):
+            previous.restore_original_limits()
+
+
+def _openblas_setter() -> Any | None:
+    """OpenBLAS's `openblas_set_num_threads_local` (0.3.27+): sets the count from any thread and
+    returns the previous one. The plain setter that threadpoolctl calls is ignored in this OpenBLAS
+    (0.3.31) when it comes from another thread than the one that set the count before, so a request
+    thread could not limit BLAS after the main thread had."""
+    for library in _blas_controller().lib_controllers:
+        if library.internal_api != "openblas":
+            continue
+        for name in ("openblas_set_num_threads_local", "scipy_openblas_set_num_threads_local64_"):
+            setter = getattr(library.dynlib, name, None)
+            if setter is not None:
+                setter.restype, setter.argtypes = ctypes.c_int, [ctypes.c_int]
+                return setter
+    return None
+
+
 _blas_users = 0
-_blas_limiter: object | None = None
+_blas_previous: object = None
 _blas_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _blas_threads() -> _BlasThreads:
+    return _BlasThreads()
 
 
 @contextmanager
@@ -258,19 +299,19 @@ def single_threaded_blas() -> Iterator[None]:
     calls are counted: the first caller in sets one thread, the last one out restores the original.
     Batch embedding outside such a scope keeps every thread.
     """
-    global _blas_users, _blas_limiter
+    global _blas_users, _blas_previous
     with _blas_lock:
         if _blas_users == 0:
-            _blas_limiter = _blas_controller().limit(limits=1, user_api="blas")
+            _blas_previous = _blas_threads().set(1)
         _blas_users += 1
     try:
         yield
     finally:
         with _blas_lock:
             _blas_users -= 1
-            if _blas_users == 0 and _blas_limiter is not None:
-                _blas_limiter.restore_original_limits()  # type: ignore[attr-defined]
-                _blas_limiter = None
+            if _blas_users == 0:
+                _blas_threads().restore(_blas_previous)
+                _blas_previous = None
 
 
 _encoder: Encoder | None = None
