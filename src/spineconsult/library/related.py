@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from spineconsult.library import vectors
-from spineconsult.library.embeddings import embed
+from spineconsult.library.embeddings import embed, single_threaded_blas
 from spineconsult.library.index import embedding_text, warm_pending
 from spineconsult.library.models import LibraryEntry
 from spineconsult.library.synonyms import BROAD_CONCEPTS, lexicon, phrase_key
@@ -48,11 +48,12 @@ def related(session: Session, slug: str, *, k: int = 5) -> list[RelatedHit]:
     row = index.row_of_slug.get(slug)
     if row is None or k <= 0:
         return []
-    warm_pending(session, index)
-    vector = _vector(session, index, row)
-    if vector is None:
-        return []
-    ranked = rank(index, row, vector, k)
+    with single_threaded_blas():
+        warm_pending(session, index)
+        vector = _vector(session, index, row)
+        if vector is None:
+            return []
+        ranked = rank(index, row, vector, k)
     surfaces = _surface_words(session, index, [row] + [r for r, _ in ranked])
     return [_hit(index, row, r, s, surfaces) for r, s in ranked]
 

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spineconsult.library import fulltext, vectors
-from spineconsult.library.embeddings import embed
+from spineconsult.library.embeddings import embed, single_threaded_blas
 from spineconsult.library.index import warm_pending
 from spineconsult.library.models import LibraryEntry
 from spineconsult.library.snippets import snippet
@@ -90,14 +90,15 @@ def search(
     query = parse_query(q)
     if not query.phrases or limit <= 0:
         return []
-    # the query's embedding (numpy, no database) runs while full text queries the database
-    pending_vector = _EMBEDDER.submit(_query_vector, query.text[:MAX_EMBEDDED_QUERY_CHARS].strip())
-    index = vectors.get_index(session)
-    warm_pending(session, index)
-    allowed = index.mask(procedure, topic)
-    text_scores = _text_scores(session, index, query, allowed)
-    vector = pending_vector.result()
-    scores = _blend(index, vector, text_scores, allowed, frozenset(content_stems(query.text)))
+    with single_threaded_blas():
+        # the query's embedding (numpy, no database) runs while full text queries the database
+        pending_vector = _EMBEDDER.submit(_query_vector, query.text[:MAX_EMBEDDED_QUERY_CHARS].strip())
+        index = vectors.get_index(session)
+        warm_pending(session, index)
+        allowed = index.mask(procedure, topic)
+        text_scores = _text_scores(session, index, query, allowed)
+        vector = pending_vector.result()
+        scores = _blend(index, vector, text_scores, allowed, frozenset(content_stems(query.text)))
     best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
     return _hits(session, index, best, query)
 

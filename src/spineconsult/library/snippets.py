@@ -22,12 +22,24 @@ def _matches(text: str, stems: frozenset[str], phrases: list[tuple[str, ...]]) -
     """Character spans of words whose stem is wanted, and of whole multi-word phrases."""
     tokens = [(m.start(), m.end(), stem(_fold_word(m.group()))) for m in _TOKEN.finditer(text[:MAX_SCAN])]
     spans = [(s, e) for s, e, st in tokens if st in stems]
-    for phrase in phrases:
+    sequence = [st for _, _, st in tokens]
+    for phrase, starts in _phrase_starts(sequence, phrases).items():
         size = len(phrase)
-        for i in range(len(tokens) - size + 1):
-            if tuple(t[2] for t in tokens[i : i + size]) == phrase:
-                spans.append((tokens[i][0], tokens[i + size - 1][1]))
+        spans += [
+            (tokens[i][0], tokens[i + size - 1][1]) for i in starts if tuple(sequence[i : i + size]) == phrase
+        ]
     return _merge(sorted(spans))
+
+
+def _phrase_starts(sequence: list[str], phrases: list[tuple[str, ...]]) -> dict[tuple[str, ...], list[int]]:
+    """Each non-empty phrase -> positions of its first word: only there can it match (a long answer
+    times the dozens of synonym phrases of a query would otherwise be compared word by word)."""
+    wanted = {p for p in phrases if p}
+    firsts: dict[str, list[int]] = {p[0]: [] for p in wanted}
+    for position, word in enumerate(sequence):
+        if word in firsts:
+            firsts[word].append(position)
+    return {p: firsts[p[0]] for p in wanted}
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

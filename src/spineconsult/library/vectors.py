@@ -179,8 +179,7 @@ class VectorIndex:
         if basis is None:
             return _top(np.where(usable, matrix[:size] @ vector, -np.inf), min(n, count))
         rough = np.where(usable, coarse[:size] @ (vector @ basis), -np.inf)
-        wanted = min(n * COARSE_OVERFETCH, count)
-        shortlist = np.argpartition(-rough, wanted - 1)[:wanted]
+        shortlist = _largest(rough, min(n * COARSE_OVERFETCH, count))
         exact = matrix[shortlist] @ vector
         order = np.argsort(-exact)[:n]
         return shortlist[order], exact[order]
@@ -205,9 +204,31 @@ def _fit(mask: BoolArray, size: int) -> BoolArray:
 
 
 def _top(scores: FloatArray, n: int) -> tuple[IntArray, FloatArray]:
-    best = np.argpartition(-scores, n - 1)[:n]
+    best = _largest(scores, n)
     best = best[np.argsort(-scores[best])]
     return best, scores[best]
+
+
+SAMPLE_STEP = 16
+
+
+def _largest(scores: FloatArray, n: int) -> IntArray:
+    """Positions of the n largest scores (in no order), 1 <= n <= len(scores).
+
+    A partition of all 100,000 scores costs ~1 ms; instead a threshold is taken from every 16th
+    score (its 2n/16-th largest: about 2n scores reach it), and only the scores reaching it are
+    partitioned (~0.1 ms). When fewer than n reach it, all are partitioned: the result is exact.
+    """
+    if scores.shape[0] >= 64 * n:
+        sample = scores[::SAMPLE_STEP]
+        rank = max(1, 2 * n // SAMPLE_STEP)
+        threshold = np.partition(sample, sample.shape[0] - rank)[sample.shape[0] - rank]
+        above = np.flatnonzero(scores >= threshold)
+        if above.shape[0] >= n:
+            picked: IntArray = above[np.argpartition(scores[above], above.shape[0] - n)[above.shape[0] - n :]]
+            return picked
+    every: IntArray = np.argpartition(scores, scores.shape[0] - n)[scores.shape[0] - n :]
+    return every
 
 
 def meta_of(entry: LibraryEntry) -> Meta:
