@@ -25,7 +25,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 import torch
@@ -124,7 +124,9 @@ class Layer(nn.Module):
 class AdaptedEncoder(nn.Module):
     """The encoder with adapters on its top layers; texts -> unit vectors."""
 
-    def __init__(self, directory: Path, layers: int, rank: int) -> None:
+    def __init__(
+        self, directory: Path, layers: int, rank: int, cache: dict[str, Tensor] | None = None
+    ) -> None:
         super().__init__()
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
@@ -145,7 +147,8 @@ class AdaptedEncoder(nn.Module):
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(MAX_TOKENS)
-        self._cache: dict[str, Tensor] = {}
+        # text -> states entering the first adapted layer; may be shared by models with the same `layers`
+        self._cache: dict[str, Tensor] = {} if cache is None else cache
 
     def trainable(self) -> list[nn.Parameter]:
         return [p for p in self.parameters() if p.requires_grad]
@@ -340,12 +343,11 @@ def examples_from_pairs(pairs: Sequence[tuple[str, str, int]], *, implied: bool 
 
 
 def fit(
-    directory: Path, pairs: Sequence[tuple[str, str, int]], settings: TrainingSettings
+    directory: Path,
+    pairs: Sequence[tuple[str, str, int]],
+    settings: TrainingSettings,
+    cache: dict[str, Tensor] | None = None,
 ) -> tuple[AdaptedEncoder, float]:
-    model = AdaptedEncoder(directory, settings.layers, settings.rank)
+    model = AdaptedEncoder(directory, settings.layers, settings.rank, cache)
     threshold = train(model, examples_from_pairs(pairs, implied=settings.implied), settings)
     return model, threshold
-
-
-def describe(settings: TrainingSettings) -> dict[str, Any]:
-    return dict(vars(settings))
