@@ -58,6 +58,14 @@ class Adapter:
         halves = {k: (a.astype(np.float16), b.astype(np.float16)) for k, (a, b) in factors.items()}
         return cls(halves, threshold, dict(meta or {}))
 
+    def scaled(self, strength: float) -> Adapter:
+        """The same update times `strength` (0: the zero-shot model, 1: as trained); learn.py picks it."""
+        factors = {
+            k: (a, (b.astype(np.float32) * strength).astype(np.float16)) for k, (a, b) in self.factors.items()
+        }
+        meta = {**self.meta, "strength": f"{strength:g}"}
+        return Adapter(factors, self.threshold, meta)
+
     def fingerprint(self) -> str:
         digest = hashlib.sha256()
         for name in sorted(self.factors):

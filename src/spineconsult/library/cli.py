@@ -144,7 +144,7 @@ def learn_cmd(
     out: Annotated[
         Path | None, typer.Option("--out", help="adapter file; default: the library_adapter setting")
     ] = None,
-    epochs: Annotated[int, typer.Option("--epochs", min=1, max=20, help="passes over the pairs")] = 3,
+    epochs: Annotated[int, typer.Option("--epochs", min=1, max=20, help="passes over the pairs")] = 4,
 ) -> None:
     """Learn from judged question pairs (1 = same, 0 = not): writes an adapter for the embedding model.
 

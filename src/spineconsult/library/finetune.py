@@ -42,7 +42,7 @@ Tensor = torch.Tensor
 class TrainingSettings:
     layers: int = 2  # adapted layers, counted from the top
     rank: int = 16
-    epochs: int = 3
+    epochs: int = 4
     batch_size: int = 32
     learning_rate: float = 5e-4
     scale: float = 20.0  # cosine -> logit in the ranking loss
