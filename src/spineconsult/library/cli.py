@@ -168,8 +168,10 @@ def learn_cmd(
         fail(f"learning needs PyTorch ({err.name} is missing): pip install 'spineconsult[learn]'")
     result.adapter.save(target)
     typer.echo(
-        f"learned from {result.trained_on} pairs; held-out accuracy ({result.held_out} pairs) "
-        f"{result.zero_shot_accuracy:.3f} zero-shot -> {result.learned_accuracy:.3f}; adapter: {target}"
+        f"learned from {result.trained_on} pairs, kept at strength {result.strength:g}; held out "
+        f"({result.held_out} pairs): accuracy {result.zero_shot_accuracy:.3f} zero-shot -> "
+        f"{result.learned_accuracy:.3f}, recall@1 {result.zero_shot_recall:.3f} -> "
+        f"{result.learned_recall:.3f}; adapter: {target}"
     )
 
 

@@ -140,6 +140,9 @@ class LearnResult:
     held_out: int
     zero_shot_accuracy: float
     learned_accuracy: float
+    zero_shot_recall: float  # held-out recall@1 among all judged texts
+    learned_recall: float
+    strength: float
 
 
 STRENGTHS = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -175,7 +178,16 @@ def learn(pairs: Sequence[JudgedPair], *, epochs: int = 4, layers: int = 2, rank
     }
     adapter = trained.scaled(STRENGTHS[chosen])
     adapter = Adapter(adapter.factors, threshold, {**meta, **adapter.meta})
-    return LearnResult(adapter, len(training), len(held_out), scores[0][1], scores[chosen][1])
+    return LearnResult(
+        adapter,
+        len(training),
+        len(held_out),
+        scores[0][1],
+        scores[chosen][1],
+        scores[0][0],
+        scores[chosen][0],
+        STRENGTHS[chosen],
+    )
 
 
 def held_out_score(
