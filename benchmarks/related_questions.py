@@ -12,6 +12,10 @@ Imports every unique question into a fresh library (SQLite in a temporary folder
    question_1 (a question never sits in both a training and a test fold): the cosine alone at a
    threshold chosen on the training folds, and a gradient-boosting classifier over pair features,
    trained on the training folds only.
+Both with the zero-shot model (the product's default). Then, unless --no-learn (and only with
+PyTorch installed), the same figures for a site that has judged pairs (related_learned.py): per
+fold an adapter is learned from the training folds (as `spineconsult library learn` does), every
+vector is recomputed with it, and the test fold is measured; labelled "learned".
 """
 
 from __future__ import annotations
@@ -90,23 +94,40 @@ def build_library(questions: list[str], url: str) -> tuple[VectorIndex, dict[str
     return index, {q: index.row_of_slug[f"q{n}"] for n, q in enumerate(questions)}
 
 
+@dataclass
+class Retrieval:
+    ranks: list[int]
+    above: int = 0
+    contests: int = 0
+
+    def report(self, label: str, size: int) -> None:
+        r = np.array(self.ranks)
+        print(f"{label}: retrieval over {size} questions, {len(r)} patient questions with a paraphrase:")
+        print(f"  recall@1 {np.mean(r == 1):.3f}  recall@5 {np.mean(r <= 5):.3f}  MRR {np.mean(1.0 / r):.3f}")
+        share = self.above / max(self.contests, 1)
+        print(f"  paraphrase scores above the look-alike: {share:.3f} ({self.above}/{self.contests})")
+
+
+def ranked(
+    pairs: list[Pair], index: VectorIndex, row: dict[str, int], neighbours: dict[int, list[int]]
+) -> Retrieval:
+    """Each patient question's paraphrase rank by related()'s ranking (top 50 kept in `neighbours`)."""
+    result = Retrieval([])
+    lookalike = {p.q1: p.q2 for p in pairs if not p.same}
+    for q1, q2 in ((p.q1, p.q2) for p in pairs if p.same):
+        a = row[q1]
+        neighbours[a] = [r for r, _ in rank(index, a, index.matrix[a], 50)]
+        result.ranks.append(neighbours[a].index(row[q2]) + 1 if row[q2] in neighbours[a] else 10**9)
+        if q1 in lookalike:
+            result.contests += 1
+            result.above += pair_score(index, a, row[q2]) > pair_score(index, a, row[lookalike[q1]])
+    return result
+
+
 def retrieval(pairs: list[Pair], index: VectorIndex, row: dict[str, int]) -> dict[int, list[int]]:
     """Print recall@1/5, MRR and paraphrase-above-look-alike; return each question's top-50 rows."""
     neighbours: dict[int, list[int]] = {}
-    ranks, above, contests = [], 0, 0
-    paraphrase = {p.q1: p.q2 for p in pairs if p.same}
-    lookalike = {p.q1: p.q2 for p in pairs if not p.same}
-    for q1, q2 in paraphrase.items():
-        a = row[q1]
-        neighbours[a] = [r for r, _ in rank(index, a, index.matrix[a], 50)]
-        ranks.append(neighbours[a].index(row[q2]) + 1 if row[q2] in neighbours[a] else 10**9)
-        if q1 in lookalike:
-            contests += 1
-            above += pair_score(index, a, row[q2]) > pair_score(index, a, row[lookalike[q1]])
-    r = np.array(ranks)
-    print(f"retrieval over {index.size} questions, {len(r)} patient questions with a paraphrase:")
-    print(f"  recall@1 {np.mean(r == 1):.3f}  recall@5 {np.mean(r <= 5):.3f}  MRR {np.mean(1.0 / r):.3f}")
-    print(f"  paraphrase scores above the look-alike: {above / contests:.3f} ({above}/{contests})")
+    ranked(pairs, index, row, neighbours).report("zero-shot", index.size)
     return neighbours
 
 
@@ -213,6 +234,9 @@ def classification(pairs: list[Pair], features: np.ndarray) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="curai_mqp/mqp.csv")
+    parser.add_argument("--no-learn", action="store_true", help="zero-shot figures only")
+    parser.add_argument("--epochs", type=int, default=4, help="adapter training passes")
+    parser.add_argument("--threads", type=int, default=2, help="PyTorch threads for the learned part")
     args = parser.parse_args()
     pairs = read_pairs(args.data)
     questions = sorted({p.q1 for p in pairs} | {p.q2 for p in pairs})
@@ -220,8 +244,36 @@ def main() -> None:
         index, row = build_library(questions, f"sqlite:///{folder}/library.sqlite3")
         neighbours = retrieval(pairs, index, row)
         started = time.perf_counter()
-        classification(pairs, pair_features(pairs, index, row, neighbours, questions))
+        features = pair_features(pairs, index, row, neighbours, questions)
+        classification(pairs, features)
         print(f"(features and cross-validation: {time.perf_counter() - started:.1f} s)")
+        if not args.no_learn:
+            learn(pairs, index, row, questions, features, args)
+
+
+def learn(
+    pairs: list[Pair],
+    index: VectorIndex,
+    row: dict[str, int],
+    questions: list[str],
+    features: np.ndarray,
+    args: argparse.Namespace,
+) -> None:
+    """The learned figures: an adapter fitted per fold on judged pairs (needs PyTorch)."""
+    try:
+        import torch
+
+        from spineconsult.library.finetune import TrainingSettings
+    except ModuleNotFoundError:
+        print("learned figures skipped: PyTorch is not installed (pip install 'spineconsult[learn]')")
+        return
+    import related_learned
+
+    torch.set_num_threads(args.threads)
+    settings = TrainingSettings(epochs=args.epochs)
+    print(f"learned: {settings}")
+    pair_only = [i for i in range(features.shape[1]) if i not in NEIGHBOURHOOD_FEATURES]
+    related_learned.run(pairs, index, row, questions, features[:, pair_only], settings, ranked, Retrieval)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 INSECURE_DEV_SECRET = "dev-only-not-a-secret-change-me"
+LIBRARY_ADAPTER_FILE = "library-adapter.safetensors"
 
 
 class Settings(BaseSettings):
@@ -46,6 +47,13 @@ class Settings(BaseSettings):
         None, description="site-trained de-identification model (spineconsult deid train); unset: rules only"
     )
 
+    # library
+    library_adapter: Path | None = Field(
+        None,
+        description="adapter learned by `spineconsult library learn`; default: "
+        "data_dir/library-adapter.safetensors when it exists, else the zero-shot model",
+    )
+
     # e-mail (no SMTP host: messages stay in the outbox and are logged)
     smtp_host: str | None = Field(None, description="SMTP server; unset disables delivery")
     smtp_port: int = Field(25, gt=0, description="SMTP port")
@@ -66,6 +74,14 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'spineconsult.sqlite3').resolve()}"
+
+    @property
+    def effective_library_adapter(self) -> Path | None:
+        """The adapter file the library's embedding model uses, or None (zero-shot)."""
+        if self.library_adapter is not None:
+            return self.library_adapter
+        default = self.data_dir / LIBRARY_ADAPTER_FILE
+        return default if default.is_file() else None
 
     @property
     def attachments_dir(self) -> Path:

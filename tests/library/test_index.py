@@ -118,3 +118,29 @@ def test_searching_while_another_thread_publishes(database_url, corpus, publishe
     thread.join()
     engine.dispose()
     assert not errors
+
+
+def test_vectors_of_another_model_are_recomputed(corpus):
+    from spineconsult.library import vectors
+    from spineconsult.library.embeddings import get_encoder
+
+    current = get_encoder().fingerprint
+    assert {e.embedding_model for e in corpus.query(LibraryEntry)} == {current}
+    corpus.execute(text("UPDATE library_entries SET embedding_model = 'other' WHERE slug = 'acid-reflux'"))
+    corpus.commit()
+    vectors.forget(corpus)
+    index = vectors.get_index(corpus)
+    assert not index.has_vector[index.row_of_slug["acid-reflux"]]  # not used: made by another model
+    assert search(corpus, "heartburn")[0].slug == "acid-reflux"  # full text and an in-memory vector meanwhile
+    assert embed_pending(corpus) == 1
+    corpus.commit()
+    assert {e.embedding_model for e in corpus.query(LibraryEntry)} == {current}
+
+
+def test_everything_pending_is_embedded_in_committed_batches(session, load_corpus):
+    from spineconsult.library.index import embed_everything_pending
+
+    load_corpus(session, embed=False)
+    assert embed_everything_pending(session, batch=3) == 8
+    assert embed_everything_pending(session, batch=3) == 0
+    assert all(e.embedding is not None for e in session.query(LibraryEntry))

@@ -136,6 +136,52 @@ def reindex_cmd() -> None:
     typer.echo(f"reindexed {count} library entries")
 
 
+@library_app.command("learn")
+def learn_cmd(
+    pairs: Annotated[
+        Path, typer.Argument(help="judged pairs: CSV or JSON Lines of question_1, question_2, label")
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="adapter file; default: the library_adapter setting")
+    ] = None,
+    epochs: Annotated[int, typer.Option("--epochs", min=1, max=20, help="passes over the pairs")] = 4,
+) -> None:
+    """Learn from judged question pairs (1 = same, 0 = not): writes an adapter for the embedding model.
+
+    Needs PyTorch (the `learn` extra). A fifth of the pairs is held out to choose the "same" threshold
+    and report the accuracy; processes started afterwards embed with the adapter and recompute the
+    stored vectors (or run `spineconsult reindex`).
+    """
+    from spineconsult.library.learn import LearnError, learn, read_pairs
+
+    if not pairs.is_file():
+        fail(f"{pairs}: no such file")
+    report = read_pairs(pairs)
+    for error in report.errors:
+        typer.echo(f"{pairs}: {error}", err=True)
+    target = out or _adapter_target()
+    try:
+        result = learn(report.pairs, epochs=epochs)
+    except LearnError as err:
+        fail(str(err))
+    except ModuleNotFoundError as err:
+        fail(f"learning needs PyTorch ({err.name} is missing): pip install 'spineconsult[learn]'")
+    result.adapter.save(target)
+    typer.echo(
+        f"learned from {result.trained_on} pairs, kept at strength {result.strength:g}; held out "
+        f"({result.held_out} pairs): accuracy {result.zero_shot_accuracy:.3f} zero-shot -> "
+        f"{result.learned_accuracy:.3f}, recall@1 {result.zero_shot_recall:.3f} -> "
+        f"{result.learned_recall:.3f}; adapter: {target}"
+    )
+
+
+def _adapter_target() -> Path:
+    from spineconsult.settings import LIBRARY_ADAPTER_FILE
+
+    settings = get_settings()
+    return settings.library_adapter or settings.data_dir / LIBRARY_ADAPTER_FILE
+
+
 @library_app.command("evidence")
 def evidence_cmd() -> None:
     """Publish (or refresh) the evidence pages generated from the knowledge pack."""

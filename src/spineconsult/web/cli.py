@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Annotated
@@ -105,6 +106,25 @@ def _print_logins(logins: list[demo.DemoLogin], url: str) -> None:
     typer.echo("")
 
 
+def _embed_library(url: str) -> None:
+    """At startup: embed library entries still pending, or whose vectors another model made (a new or
+    removed adapter), in the background; search uses full text for them meanwhile."""
+    from spineconsult.library.index import embed_everything_pending
+    from spineconsult.store.db import make_session_factory
+
+    log = logging.getLogger("spineconsult")
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as session:
+            count = embed_everything_pending(session)
+        if count:
+            log.info("library: %d entries embedded at startup", count)
+    except Exception:
+        log.exception("library: embedding at startup failed (run `spineconsult reindex`)")
+    finally:
+        engine.dispose()
+
+
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port")] = 8000,
@@ -132,6 +152,7 @@ def serve(
     if demo_data:
         _print_logins(demo.seed_demo(ctx), f"http://{host}:{port}")
     ctx.close()
+    threading.Thread(target=_embed_library, args=(settings.effective_database_url,), daemon=True).start()
     os.environ["SPINECONSULT_RUN_WORKER"] = "0" if no_worker else "1"
     uvicorn.run(
         "spineconsult.web.app:app_from_environment",
