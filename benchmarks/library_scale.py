@@ -81,13 +81,14 @@ def build(session: Session, items: list[tuple[str, str, str, str | None, list[st
 def random_vectors(session: Session, size: int) -> None:
     rng = np.random.default_rng(7)
     ids = [r[0] for r in session.execute(text("SELECT id FROM library_entries ORDER BY id"))]
+    model = get_encoder().fingerprint  # stored as if this model made them, or they would count as pending
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
         matrix = rng.standard_normal((len(chunk), 384)).astype(np.float32)
         matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
         session.execute(
-            text("UPDATE library_entries SET embedding = :e WHERE id = :i"),
-            [{"e": v.tobytes(), "i": i} for v, i in zip(matrix, chunk, strict=True)],
+            text("UPDATE library_entries SET embedding = :e, embedding_model = :m WHERE id = :i"),
+            [{"e": v.tobytes(), "m": model, "i": i} for v, i in zip(matrix, chunk, strict=True)],
         )
     session.execute(text("UPDATE library_state SET version = version + 1"))
     session.commit()
