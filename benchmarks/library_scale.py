@@ -31,7 +31,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from spineconsult.library import embed_pending, index_entry, related, search
-from spineconsult.library.embeddings import embed, get_encoder
+from spineconsult.library.embeddings import embed, get_encoder, model_in_use
 from spineconsult.library.vectors import forget, get_index
 from spineconsult.store.db import make_engine, make_session_factory
 from spineconsult.store.schema import upgrade_database
@@ -81,7 +81,7 @@ def build(session: Session, items: list[tuple[str, str, str, str | None, list[st
 def random_vectors(session: Session, size: int) -> None:
     rng = np.random.default_rng(7)
     ids = [r[0] for r in session.execute(text("SELECT id FROM library_entries ORDER BY id"))]
-    model = get_encoder().fingerprint  # stored as if this model made them, or they would count as pending
+    model = model_in_use()  # stored as if this model made them, or they would count as pending
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
         matrix = rng.standard_normal((len(chunk), 384)).astype(np.float32)

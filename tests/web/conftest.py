@@ -14,9 +14,8 @@ from spineconsult.consult import accounts
 from spineconsult.consult.context import ServiceContext, build_context
 from spineconsult.consult.schemas import AccountIn
 from spineconsult.settings import Settings
-from spineconsult.store.db import make_engine
-from spineconsult.store.schema import upgrade_database
 from spineconsult.web.app import create_app
+from spineconsult.web.cli import migrate
 
 from . import assessor
 
@@ -52,14 +51,6 @@ def settings_for(data_dir: Path, **overrides: object) -> Settings:
         "argon2_memory_kib": 8,
     }
     return Settings(**(values | overrides))  # type: ignore[arg-type]
-
-
-def migrate(settings: Settings) -> None:
-    engine = make_engine(settings.effective_database_url)
-    try:
-        upgrade_database(engine)
-    finally:
-        engine.dispose()
 
 
 def add_personas(ctx: ServiceContext) -> None:

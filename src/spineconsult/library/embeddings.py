@@ -319,7 +319,24 @@ def single_threaded_blas() -> Iterator[None]:
 
 
 _encoder: Encoder | None = None
-_encoder_lock = threading.Lock()
+_configured: tuple[Adapter | None, str] | None = None  # the adapter (or None) and its model's name
+_encoder_lock = threading.RLock()
+
+
+def _configured_model() -> tuple[Adapter | None, str]:
+    """The configured adapter and the fingerprint of the model it makes, read once per process."""
+    global _configured
+    with _encoder_lock:
+        if _configured is None:
+            adapter = configured_adapter()
+            _configured = (adapter, model_fingerprint(adapter))
+        return _configured
+
+
+def model_in_use() -> str:
+    """The fingerprint of the model that makes vectors now, without loading its weights (publishing
+    and loading the index only compare it with what the stored vectors record)."""
+    return _configured_model()[1]
 
 
 def get_encoder() -> Encoder:
@@ -328,15 +345,15 @@ def get_encoder() -> Encoder:
     global _encoder
     with _encoder_lock:
         if _encoder is None:
-            _encoder = Encoder(model_dir(), configured_adapter())
+            _encoder = Encoder(model_dir(), _configured_model()[0])
         return _encoder
 
 
 def reset_encoder() -> None:
-    """Forget the loaded encoder (after the adapter setting or file changed; tests)."""
-    global _encoder
+    """Forget the loaded encoder and adapter (after the adapter setting or file changed; tests)."""
+    global _encoder, _configured
     with _encoder_lock:
-        _encoder = None
+        _encoder, _configured = None, None
 
 
 def embed(texts: list[str]) -> Matrix:

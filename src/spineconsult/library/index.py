@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spineconsult.library import fulltext, vectors
-from spineconsult.library.embeddings import get_encoder
+from spineconsult.library.embeddings import get_encoder, model_in_use
 from spineconsult.library.models import LibraryEntry
 from spineconsult.library.synonyms import lexicon
 
@@ -70,7 +70,7 @@ def index_entry(
     session.flush()
     fulltext.upsert(session, entry)
     versions = vectors.bump_version(session)
-    vector = vectors.stored_vector(entry, get_encoder().fingerprint)
+    vector = vectors.stored_vector(entry, model_in_use())
     vectors.apply_change(session, versions, vectors.meta_of(entry), vector)
     return entry
 

@@ -18,7 +18,7 @@ import numpy.typing as npt
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from spineconsult.library.embeddings import DIMENSION, get_encoder
+from spineconsult.library.embeddings import DIMENSION, model_in_use
 from spineconsult.library.models import LibraryEntry
 from spineconsult.library.text import content_stems
 
@@ -282,7 +282,7 @@ def bump_version(session: Session) -> tuple[int, int]:
 def load(session: Session) -> VectorIndex:
     """Build the index from the database (one pass over the entries)."""
     index = VectorIndex(version=current_version(session))
-    model = get_encoder().fingerprint
+    model = model_in_use()
     rows = session.execute(select(LibraryEntry).order_by(LibraryEntry.id).execution_options(yield_per=2000))
     for entry in rows.scalars():
         index.put(meta_of(entry), stored_vector(entry, model))
