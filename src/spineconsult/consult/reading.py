@@ -241,7 +241,9 @@ def published_with_related(ctx: ServiceContext, slug: str) -> PublishedItem:
     if page.item is None:
         raise NotFound(f"no published item {slug}")
     related = [
-        RelatedItem(slug=r.slug, title=r.title, score=round(r.score, 4), shared=r.shared)
+        RelatedItem(
+            slug=r.slug, title=r.title, score=round(r.score, 4), shared=r.shared, confirmed=r.confirmed
+        )
         for r in page.related
     ]
     return page.item.model_copy(update={"related": related})

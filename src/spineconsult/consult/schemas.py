@@ -263,6 +263,18 @@ class RelatedItem(BaseModel):
     title: str
     score: float = 0.0
     shared: list[str] = []  # what the two questions share, shown to explain the relation
+    confirmed: bool = False  # a specialist or reviewer judged the pair related
+
+
+class RelatedJudgmentIn(StrictInput):
+    related: bool
+
+
+class RelatedJudgmentOut(BaseModel):
+    slug: str
+    other: str
+    related: bool
+    judged_at: dt.datetime
 
 
 class PublishedItem(BaseModel):

@@ -115,7 +115,10 @@ def _print_related(session: Session, entry_id: str, k: int, as_json: bool) -> No
     if not hits and not _exists(session, entry_id):
         fail(f"ID: no library entry {entry_id!r}")
     if as_json:
-        items = [{"id": h.slug, "title": h.title, "score": h.score, "shared": h.shared} for h in hits]
+        items = [
+            {"id": h.slug, "title": h.title, "score": h.score, "shared": h.shared, "confirmed": h.confirmed}
+            for h in hits
+        ]
         typer.echo(json.dumps({"id": entry_id, "related": items}, ensure_ascii=False))
         return
     for hit in hits:
@@ -139,8 +142,15 @@ def reindex_cmd() -> None:
 @library_app.command("learn")
 def learn_cmd(
     pairs: Annotated[
-        Path, typer.Argument(help="judged pairs: CSV or JSON Lines of question_1, question_2, label")
-    ],
+        Path | None,
+        typer.Argument(help="judged pairs: CSV or JSON Lines of question_1, question_2, label"),
+    ] = None,
+    judged: Annotated[
+        bool,
+        typer.Option(
+            "--judged", help="also learn from the related / not related judgments kept in the library"
+        ),
+    ] = False,
     out: Annotated[
         Path | None, typer.Option("--out", help="adapter file; default: the library_adapter setting")
     ] = None,
@@ -148,20 +158,19 @@ def learn_cmd(
 ) -> None:
     """Learn from judged question pairs (1 = same, 0 = not): writes an adapter for the embedding model.
 
-    Needs PyTorch (the `learn` extra). A fifth of the pairs is held out to choose the "same" threshold
-    and report the accuracy; processes started afterwards embed with the adapter and recompute the
-    stored vectors (or run `spineconsult reindex`).
+    The pairs come from a file, from the judgments specialists and reviewers made on the library's
+    pages (--judged), or both. Needs PyTorch (the `learn` extra). A fifth of the pairs is held out
+    to choose the "same" threshold and report the accuracy; processes started afterwards embed with
+    the adapter and recompute the stored vectors (or run `spineconsult reindex`).
     """
-    from spineconsult.library.learn import LearnError, learn, read_pairs
+    from spineconsult.library.learn import LearnError, learn
 
-    if not pairs.is_file():
-        fail(f"{pairs}: no such file")
-    report = read_pairs(pairs)
-    for error in report.errors:
-        typer.echo(f"{pairs}: {error}", err=True)
+    if pairs is None and not judged:
+        fail("give a PAIRS file, --judged, or both")
+    found = _file_pairs(pairs) + (_judged_pairs() if judged else [])
     target = out or _adapter_target()
     try:
-        result = learn(report.pairs, epochs=epochs)
+        result = learn(found, epochs=epochs)
     except LearnError as err:
         fail(str(err))
     except ModuleNotFoundError as err:
@@ -173,6 +182,28 @@ def learn_cmd(
         f"{result.learned_accuracy:.3f}, recall@1 {result.zero_shot_recall:.3f} -> "
         f"{result.learned_recall:.3f}; adapter: {target}"
     )
+
+
+def _file_pairs(pairs: Path | None) -> list[tuple[str, str, int]]:
+    from spineconsult.library.learn import read_pairs
+
+    if pairs is None:
+        return []
+    if not pairs.is_file():
+        fail(f"{pairs}: no such file")
+    report = read_pairs(pairs)
+    for error in report.errors:
+        typer.echo(f"{pairs}: {error}", err=True)
+    return report.pairs
+
+
+def _judged_pairs() -> list[tuple[str, str, int]]:
+    from spineconsult.library.judgments import judged_pairs
+
+    with library_session() as session:
+        found = judged_pairs(session)
+    typer.echo(f"{len(found)} judged pairs in the library")
+    return found
 
 
 def _adapter_target() -> Path:

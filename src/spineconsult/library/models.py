@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Integer, LargeBinary, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spineconsult.store.base import Base
@@ -45,3 +45,21 @@ class LibraryState(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class RelatedJudgment(Base):
+    """A specialist's or reviewer's word on whether two library pages are related.
+
+    The pair is stored once, in slug order (the relation is symmetric), by slug rather than entry id
+    so that a judgment outlives `reindex`; one row per judge and pair, the latest word kept.
+    """
+
+    __tablename__ = "library_related_judgments"
+    __table_args__ = (UniqueConstraint("slug_a", "slug_b", "judged_by", name="uq_related_judgment"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    slug_a: Mapped[str] = mapped_column(String(200), nullable=False, index=True)
+    slug_b: Mapped[str] = mapped_column(String(200), nullable=False, index=True)
+    judged_by: Mapped[int] = mapped_column(Integer, nullable=False)
+    related: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    judged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -7,16 +7,18 @@ are re-ranked by
     cosine + 0.05 * concept overlap (Jaccard of synonym-normalised concepts) + 0.10 * word overlap
 
 and each hit lists what it shares: the concepts (by their plain label), then shared content words.
+Specialists' and reviewers' judgments (judgments.py) come first: a pair judged not related is left
+out, a pair judged related is shown first and marked confirmed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from spineconsult.library import vectors
+from spineconsult.library import judgments, vectors
 from spineconsult.library.embeddings import embed, single_threaded_blas
 from spineconsult.library.index import embedding_text, warm_pending
 from spineconsult.library.models import LibraryEntry
@@ -35,6 +37,7 @@ class RelatedHit:
     title: str
     score: float
     shared: list[str]
+    confirmed: bool = False  # a specialist or reviewer judged the pair related
 
 
 def jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
@@ -53,9 +56,10 @@ def related(session: Session, slug: str, *, k: int = 5) -> list[RelatedHit]:
         vector = _vector(session, index, row)
         if vector is None:
             return []
-        ranked = rank(index, row, vector, k)
+        verdicts = judgments.verdicts(session, slug)
+        ranked = rank(index, row, vector, k, verdicts)
     surfaces = _surface_words(session, index, [row] + [r for r, _ in ranked])
-    return [_hit(index, row, r, s, surfaces) for r, s in ranked]
+    return [_hit(index, row, r, s, surfaces, verdicts) for r, s in ranked]
 
 
 def _surface_words(session: Session, index: vectors.VectorIndex, rows: list[int]) -> dict[str, str]:
@@ -80,15 +84,34 @@ def _vector(session: Session, index: vectors.VectorIndex, row: int) -> vectors.F
     return fresh
 
 
-def rank(index: vectors.VectorIndex, row: int, vector: vectors.FloatArray, k: int) -> list[tuple[int, float]]:
-    """(row, score) of the k best neighbours of `row`."""
+def rank(
+    index: vectors.VectorIndex,
+    row: int,
+    vector: vectors.FloatArray,
+    k: int,
+    verdicts: Mapping[str, bool] | None = None,
+) -> list[tuple[int, float]]:
+    """(row, score) of the k best neighbours of `row`: judged related first, judged not related never."""
     allowed = index.alive[: index.size].copy()
     allowed[row] = False
+    confirmed: list[int] = []
+    for slug, is_related in (verdicts or {}).items():
+        other = index.row_of_slug.get(slug)
+        if other is None or not allowed[other]:
+            continue
+        allowed[other] = False
+        if is_related:
+            confirmed.append(other)
     rows, cosines = index.nearest(vector, allowed, SHORTLIST)
     me = index.metas[row]
     assert me is not None
     scored = [(int(r), _score(me, index.metas[int(r)], float(c))) for r, c in zip(rows, cosines, strict=True)]
-    return sorted(scored, key=lambda rs: -rs[1])[:k]
+    pinned = [(r, _score(me, index.metas[r], _cosine(index, vector, r))) for r in confirmed]
+    return (sorted(pinned, key=lambda rs: -rs[1]) + sorted(scored, key=lambda rs: -rs[1]))[:k]
+
+
+def _cosine(index: vectors.VectorIndex, vector: vectors.FloatArray, other: int) -> float:
+    return float(vector @ index.matrix[other]) if index.has_vector[other] else 0.0
 
 
 def _score(me: vectors.Meta, other: vectors.Meta | None, cosine: float) -> float:
@@ -99,11 +122,17 @@ def _score(me: vectors.Meta, other: vectors.Meta | None, cosine: float) -> float
 
 
 def _hit(
-    index: vectors.VectorIndex, row: int, other: int, score: float, surfaces: dict[str, str]
+    index: vectors.VectorIndex,
+    row: int,
+    other: int,
+    score: float,
+    surfaces: dict[str, str],
+    verdicts: Mapping[str, bool],
 ) -> RelatedHit:
     me, them = index.metas[row], index.metas[other]
     assert me is not None and them is not None
-    return RelatedHit(them.slug, them.title, round(score, 4), shared_terms(me, them, surfaces))
+    shared = shared_terms(me, them, surfaces)
+    return RelatedHit(them.slug, them.title, round(score, 4), shared, verdicts.get(them.slug, False))
 
 
 def shared_terms(a: vectors.Meta, b: vectors.Meta, surfaces: dict[str, str] | None = None) -> list[str]:
@@ -121,11 +150,12 @@ def related_slugs(session: Session, *, k: int = 5) -> Iterator[tuple[str, list[s
     """(slug, related slugs best first) for every entry: the ranking of `related`, no explanations."""
     index = vectors.get_index(session)
     warm_pending(session, index)
+    judged = judgments.all_verdicts(session)
     for row in range(index.size):
         meta = index.metas[row]
         if meta is None or not index.has_vector[row]:
             continue
-        ranked = rank(index, row, index.matrix[row], k)
+        ranked = rank(index, row, index.matrix[row], k, judged.get(meta.slug))
         yield meta.slug, [m.slug for m in (index.metas[r] for r, _ in ranked) if m is not None]
 
 

@@ -1,4 +1,5 @@
-"""The public library: search, one item, helpfulness votes; reviewers' re-review of items."""
+"""The public library: search, one item, helpfulness votes; reviewers' re-review of items; staff's
+judgments of related questions."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import hashlib
 
 from fastapi import APIRouter, Query, Request, Response
 
-from spineconsult.consult import publication, reading, review
+from spineconsult.consult import publication, reading, related_judgments, review
 from spineconsult.consult.schemas import (
     CaseSummary,
     LibraryHit,
     LibraryPage,
     PublishedItem,
+    RelatedJudgmentIn,
+    RelatedJudgmentOut,
     ReviewIn,
     ReviewOut,
     VoteIn,
@@ -52,6 +55,14 @@ def _voter(request: Request, actor_id: int | None) -> str:
 @router.post("/library/{slug}/vote")
 def vote(ctx: Ctx, actor: OptionalActor, request: Request, slug: str, data: VoteIn) -> VoteOut:
     return publication.vote(ctx, slug, data.helpful, _voter(request, actor.id if actor else None))
+
+
+@router.put("/library/{slug}/related/{other}")
+def judge_related(
+    ctx: Ctx, actor: CurrentActor, slug: str, other: str, data: RelatedJudgmentIn
+) -> RelatedJudgmentOut:
+    """A specialist's or reviewer's word: is `other` related to `slug` (either way round)?"""
+    return related_judgments.judge_related(ctx, actor, slug, other, data.related)
 
 
 @router.post("/library/{slug}/rereview", status_code=201)

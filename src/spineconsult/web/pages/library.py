@@ -10,9 +10,10 @@ from starlette.datastructures import FormData
 
 from spineconsult.consult.publication import vote as record_vote
 from spineconsult.consult.reading import read_published, search_filters, search_library
+from spineconsult.consult.related_judgments import judge_related
 from spineconsult.web.pages import forms
 from spineconsult.web.pages.errors import PageRoute
-from spineconsult.web.pages.page import Page, checked_form, page, redirect, render
+from spineconsult.web.pages.page import ActorPage, Page, actor_page, checked_form, page, redirect, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -49,6 +50,14 @@ def vote(slug: str, p: Page = Depends(page), form: FormData = Depends(checked_fo
     if p.request.headers.get("hx-request") == "true":
         return render(p, "partials/vote.html", slug=slug, voted=True, votes=counts)
     return redirect(p, f"/library/{slug}?voted=1#vote")
+
+
+@router.post("/library/{slug}/related/{other}")
+def judge(
+    slug: str, other: str, p: ActorPage = Depends(actor_page), form: FormData = Depends(checked_form)
+) -> Response:
+    judge_related(p.ctx, p.actor, slug, other, forms.text(form, "related") == "yes")
+    return redirect(p, f"/library/{slug}?judged=1#related-title")
 
 
 def voter_of(p: Page) -> str:
