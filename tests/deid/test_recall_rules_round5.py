@@ -18,6 +18,18 @@ POSITIVE = [
     # a month/day glued to a word by a dot or a hyphen
     ("transferred to Kellerton.6/14. Readmitted later.", "6/14", "DATE"),
     ("#20 RIJ-11/4. Site clean.", "11/4", "DATE"),
+    # "Good Sam" is what people call a Good Samaritan hospital
+    ("72 yo transferred from Good Sam s/p MI.", "Good Sam", "ORGANIZATION"),
+    # heart and cancer centers, campuses, and a name glued to its building
+    ("f/u w/ Blue Ridge Heart Center, phone # given.", "Blue Ridge Heart Center", "ORGANIZATION"),
+    ("bed on brandvik campus tomorrow.", "brandvik campus", "ORGANIZATION"),
+    ('knows he is in the hospital ("KellertonBuilding").', "KellertonBuilding", "ORGANIZATION"),
+    # a hospital acronym one is in or leaves
+    ("ORIENTED, KNOWS HE IS IN GH.", "GH", "LOCATION"),
+    ("WOULD NEED TO LEAVE GH FOR SURGERY.", "GH", "LOCATION"),
+    # where someone works
+    ("WIFE CEO OF ZYX. NONSMOKER.", "ZYX", "ORGANIZATION"),
+    ("worried about his business Zentravia this week", "Zentravia", "ORGANIZATION"),
 ]
 
 NEGATIVE = [
@@ -27,6 +39,14 @@ NEGATIVE = [
     "gave 2 to 3 mg morphine, 1->2 L NC.",
     # levels, fractions and pressure settings next to a hyphen
     "Stenosis C5-6/7. rales base-1/2 up. PEEP-5/5 tolerated.",
+    # "good" and "heart center" as ordinary words
+    "good samples of sputum sent. seen at the heart center today.",
+    "walked around the campus with PT.",
+    "Building strength in PT, Hospital course uneventful.",
+    # a growth hormone level, a nursing home (and New Hampshire: states are kept)
+    "INCREASE IN GH LEVEL. WENT HOME TO NH TONIGHT.",
+    # no capitalised name after the work words
+    "WORKS AT NIGHT. works for the city. her business is closed.",
 ]
 
 
