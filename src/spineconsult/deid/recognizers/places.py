@@ -71,15 +71,19 @@ def _facilities(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     return spans
 
 
-# a name run together with the building it names: "QuartermainBuilding", "CalvertHospital"
-_GLUED_FACILITY = re.compile(r"\b[A-Z][a-z]{2,}(?:Building|Hospital|Clinic|Center|Centre|Campus|Pavilion)\b")
+# a name run together with the building it names: "QuartermainBuilding", "CalvertHospital" (the regex
+# starts with the building word, which scans fast; the name before it is checked afterwards)
+_GLUED_HEAD = re.compile(r"(?:Building|Hospital|Clinic|Center|Centre|Campus|Pavilion)\b")
+_GLUED_NAME = re.compile(r"(?<![^\W\d_])[A-Z][a-z]{2,}$")
 
 
 def _glued_facilities(text: str) -> list[Span]:
-    return [
-        Span(start=m.start(), end=m.end(), type="ORGANIZATION", rule="place:facility")
-        for m in _GLUED_FACILITY.finditer(text)
-    ]
+    spans = []
+    for m in _GLUED_HEAD.finditer(text):
+        name = _GLUED_NAME.search(text, max(0, m.start() - 30), m.start())
+        if name is not None:
+            spans.append(Span(start=name.start(), end=m.end(), type="ORGANIZATION", rule="place:facility"))
+    return spans
 
 
 def _saint_name(tok: Token, lex: Lexicon) -> bool:
