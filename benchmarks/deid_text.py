@@ -1,7 +1,7 @@
 """Text de-identification benchmark: spineconsult vs Presidio (default recognizers) on real notes.
 
     python benchmarks/deid_text.py --data ../shared/data/physionet_deid [--synth DIR] [--no-presidio]
-        [--folds 5] [--show-misses dev|held-out] [--show-false-positives dev|held-out]
+        [--folds 5] [--show-misses dev|held-out|all] [--show-false-positives dev|held-out|all]
 
 PhysioNet deid 1.1 gold standard: 2,434 nursing notes with typed PHI phrases (id-phi.phrase). A gold
 phrase counts as found when at least half of its characters are masked (by any type). A predicted span
@@ -126,12 +126,17 @@ def _score_doc(s: Score, doc: Doc, spans: list[tuple[int, int]]) -> None:
     s.clean_chars += sum(1 for i, g in enumerate(gold_chars) if not g and not doc.text[i].isspace())
 
 
-GROUPS = {"dev": "dev (odd patients)", "held-out": "held-out (even patients)"}
+GROUPS = {"dev": "dev (odd patients)", "held-out": "held-out (even patients)", "all": "all"}
 
 
 def _context(text: str, a: int, b: int) -> str:
     left, right = text[max(0, a - 30) : a], text[b : b + 30]
     return " ".join(f"{left}[[{text[a:b]}]]{right}".split())
+
+
+def _half(docs: list[Doc], name: str) -> list[Doc]:
+    """The notes of one half ("dev", "held-out") or all of them ("all")."""
+    return docs if name == "all" else [d for d in docs if d.group == GROUPS[name]]
 
 
 def show_misses(docs: list[Doc], mask: Masker) -> None:
@@ -307,9 +312,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--folds", type=int, default=5, help="cross-validation folds for (b), the site-trained model; 0: skip"
     )
-    ap.add_argument("--show-misses", choices=sorted(GROUPS), help="print missed gold phrases of one half")
     ap.add_argument(
-        "--show-false-positives", choices=sorted(GROUPS), help="print predicted non-PHI spans of one half"
+        "--show-misses", choices=sorted(GROUPS), help="print missed gold phrases of one half (or all)"
+    )
+    ap.add_argument(
+        "--show-false-positives",
+        choices=sorted(GROUPS),
+        help="print predicted non-PHI spans of one half (or all)",
     )
     args = ap.parse_args(argv)
     if not (args.data / "id.text").exists():
@@ -318,9 +327,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.show_misses or args.show_false_positives:
         docs = load_physionet(args.data)[: args.limit]
         if args.show_misses:
-            show_misses([d for d in docs if d.group == GROUPS[args.show_misses]], ours)
+            show_misses(_half(docs, args.show_misses), ours)
         if args.show_false_positives:
-            show_false_positives([d for d in docs if d.group == GROUPS[args.show_false_positives]])
+            show_false_positives(_half(docs, args.show_false_positives))
         return 0
     run_physionet(args.data, not args.no_presidio, args.limit, args.folds)
     synth = args.synth or args.data.parent / "presidio_synth"

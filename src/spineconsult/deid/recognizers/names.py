@@ -18,6 +18,7 @@ from spineconsult.deid.tokens import Token
 _SHORT_NAME = 3  # gazetteer entries this short (rl, ami, eff) are more often abbreviations
 _SENTENCE_START = re.compile(r"(?:\A|[.!?]\s+|\n\s*)([^\W\d_])")
 _CASED_SHARE = 0.8  # share of sentences starting with a capital for a text to count as normally cased
+_ASCII_UPPER, _ASCII_LOWER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz"
 _ABBREVIATED_TITLES = frozenset({"dr", "drs", "prof"})
 _GAP_MAX = 3  # characters between two tokens that still count as neighbours ("Dr. J. Smith", "Smith, John")
 
@@ -61,7 +62,24 @@ def _relation_target(tok: Token, kind: str, lex: Lexicon) -> bool:
 
 # after an ambiguous first name, words that show it names the relative who is doing something
 # ("son rob in to visit", "daughter pat called"); "is", "to", "will" are left out ("daughters hope to")
-_RELATIVE_ACTS = frozenset({"in", "at", "here", "present", "came", "arrived", "left", "visiting"})
+_RELATIVE_ACTS = frozenset(
+    {
+        "in",
+        "at",
+        "here",
+        "present",
+        "came",
+        "arrived",
+        "left",
+        "visiting",
+        "visited",
+        "lives",
+        "lived",
+        "works",
+    }
+)
+# a phone number right after the name: "SON ROB 410-555-0100" lists a contact
+_PHONE_AFTER = re.compile(r"\s*[:,\-]?\s*\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4}\b")
 
 
 def _ambiguous_relative(text: str, tokens: list[Token], i: int, lex: Lexicon) -> bool:
@@ -72,7 +90,7 @@ def _ambiguous_relative(text: str, tokens: list[Token], i: int, lex: Lexicon) ->
         return False
     if not _cue_before(text, tokens, i, lex.cues["relations"]):
         return False
-    if text[tokens[i - 1].end : tok.start].strip() == ",":
+    if text[tokens[i - 1].end : tok.start].strip() == "," or _PHONE_AFTER.match(text, tok.end):
         return True
     return _cue_after(text, tokens, i, lex.cues["after"] | _RELATIVE_ACTS)
 
@@ -100,11 +118,23 @@ def _person_cue(text: str, tokens: list[Token], i: int, cues: dict[str, frozense
     )
 
 
+def _honorific_initial(text: str, tokens: list[Token], i: int, cues: dict[str, frozenset[str]]) -> bool:
+    # "mr I remained on the same doses": a capital letter between an honorific and a lower-case word
+    # ("MS I think": in capitals MS is also mental status, and I the pronoun)
+    tok = tokens[i]
+    if len(tok.text) != 1 or not tok.text.isupper() or not _cue_before(text, tokens, i, cues["honorifics"]):
+        return False
+    pronoun = tok.text == "I" and tokens[i - 1].is_upper
+    return not pronoun and re.match(r" [a-z]", text[tok.end : tok.end + 2]) is not None
+
+
 def _after_title(text: str, tokens: list[Token], i: int, kind: str, cues: dict[str, frozenset[str]]) -> bool:
     # "Dr." makes any content word a name (Dr. Pica); other titles need a name-like word (Mrs Healey)
     if _cue_before(text, tokens, i, cues["person_titles"]):
         return True
-    return _cue_before(text, tokens, i, cues["titles"]) and _title_target(text, tokens[i], kind)
+    if _cue_before(text, tokens, i, cues["titles"]) and _title_target(text, tokens[i], kind):
+        return True
+    return len(tokens[i].text) == 1 and _honorific_initial(text, tokens, i, cues)
 
 
 def _capitalised_pair(text: str, tokens: list[Token], kinds: list[str], i: int) -> bool:
@@ -120,17 +150,21 @@ def _capitalised_pair(text: str, tokens: list[Token], kinds: list[str], i: int) 
 
 
 def _after_initial(text: str, tokens: list[Token], i: int, lex: Lexicon) -> bool:
-    """A capitalised unknown or name word right after a capital initial: "Reported to D. Phyl"."""
+    """A capitalised unknown or name word right after a capital initial: "Reported to D. Phyl",
+    "PER B. KARGAS", "E. Nessenson NP aware", "Z. MILLER IN TO STRIP TUBES"."""
     tok = tokens[i]
-    if i == 0 or not tok.is_title or not _plausible_unknown(tok, lex) or tok.lower in lex.ambiguous_names:
+    capitalised = tok.is_title or tok.is_upper
+    if i == 0 or not capitalised or not _plausible_unknown(tok, lex) or tok.lower in lex.ambiguous_names:
         return False
     prev = tokens[i - 1]
     if not _initial(text, prev) or text[prev.end : tok.start] != ". ":
         return False
-    # the initial itself follows a word that points at a person (reported to, per, by): "on the R. Spo2",
-    # "100% on 2L. Contd." are sentence ends, not initials
+    # the initial itself follows a word that points at a person (reported to, per, by), or the word is
+    # followed by one (aware, NP, in): "on the R. Spo2", "100% on 2L. Contd." are sentence ends
     cues = lex.cues
-    return _cue_before(text, tokens, i - 1, cues["before"] | cues["before_capitalized"])
+    return _cue_before(text, tokens, i - 1, cues["before"] | cues["before_capitalized"]) or _cue_after(
+        text, tokens, i, cues["after"] | cues["after_capitalized"] | cues["credentials"]
+    )
 
 
 def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dict[int, str]:
@@ -140,6 +174,8 @@ def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dic
     for i, tok in enumerate(tokens):
         kind = kinds[i]
         if tok.lower in cues["not_after_title"] and kind != "strong":
+            if len(tok.text) == 1 and _honorific_initial(text, tokens, i, cues):
+                hits[i] = "name:title"
             continue
         if _after_title(text, tokens, i, kind, cues):
             hits[i] = "name:title"
@@ -172,13 +208,33 @@ def _extends(text: str, tok: Token, kind: str, lex: Lexicon, before: bool) -> bo
     return kind == "letter" and _any_initial(text, tok)
 
 
+def _bare_initial(text: str, tokens: list[Token], j: int, i: int, lex: Lexicon) -> bool:
+    """A letter without a dot right before a name found, when a word around points at a person:
+    "J SMITH ORDERED", "per d ross" (not "L foot warm", "t berg", "16F Cude")."""
+    tok = tokens[j]
+    if len(tok.text) != 1 or j + 1 != i or text[tok.end : tokens[i].start] != " ":
+        return False
+    if tok.start > 0 and not text[tok.start - 1].isspace():
+        return False
+    cues = lex.cues
+    return _cue_before(text, tokens, j, cues["before"]) or _cue_after(
+        text, tokens, i, cues["after"] | cues["credentials"]
+    )
+
+
 def _grow(text: str, tokens: list[Token], kinds: list[str], hits: dict[int, str], lex: Lexicon) -> None:
     """Extend names to neighbouring name-like tokens (first + last name, initials)."""
     frontier = list(hits)
     while frontier:
         i = frontier.pop()
         for j in (i - 1, i + 1):
-            if 0 <= j < len(tokens) and j not in hits and _extends(text, tokens[j], kinds[j], lex, j < i):
+            if (
+                0 <= j < len(tokens)
+                and j not in hits
+                and (
+                    _extends(text, tokens[j], kinds[j], lex, j < i) or _bare_initial(text, tokens, j, i, lex)
+                )
+            ):
                 a, b = (tokens[j], tokens[i]) if j < i else (tokens[i], tokens[j])
                 if _adjacent(text, a, b):
                     hits[j] = hits[i]
@@ -216,13 +272,22 @@ def written_with_capitals(text: str) -> bool:
     """
     starts = _SENTENCE_START.findall(text)
     capitals = sum(c.isupper() for c in starts)
-    return bool(starts) and capitals >= _CASED_SHARE * len(starts) and any(c.islower() for c in text)
+    if not starts or capitals < _CASED_SHARE * len(starts):
+        return False
+    # a text written mostly in capitals says nothing by them ("HOUSE STAFF mary souza AWARE")
+    letters = text.encode("ascii", "ignore")
+    return len(letters.translate(None, _ASCII_UPPER)) > len(letters.translate(None, _ASCII_LOWER))
 
 
-def _written_as_name(text: str, tokens: list[Token], i: int, lex: Lexicon) -> bool:
-    # in a normally cased text: capitalised, or right after an abbreviated title ("Dr patel"); the full
-    # word "doctor" is an ordinary noun there ("his doctor just asked")
-    return not tokens[i].text[:1].islower() or _cue_before(text, tokens, i, _ABBREVIATED_TITLES)
+def _written_as_name(text: str, tokens: list[Token], i: int, hits: dict[int, str], lex: Lexicon) -> bool:
+    # in a normally cased text: capitalised, right after an abbreviated title ("Dr patel"), or a signature
+    # before a credential ("anne lee rn"); the full word "doctor" is an ordinary noun there ("his doctor")
+    if not tokens[i].text[:1].islower() or _cue_before(text, tokens, i, _ABBREVIATED_TITLES):
+        return True
+    last = i
+    while last + 1 in hits and _adjacent(text, tokens[last], tokens[last + 1]):
+        last += 1
+    return _cue_after(text, tokens, last, lex.cues["credentials"])
 
 
 def find_names(text: str, tokens: list[Token]) -> list[Span]:
@@ -231,7 +296,13 @@ def find_names(text: str, tokens: list[Token]) -> list[Span]:
     hits = _seed(text, tokens, kinds, lex)
     _grow(text, tokens, kinds, hits, lex)
     if written_with_capitals(text):
-        hits = {i: rule for i, rule in hits.items() if _written_as_name(text, tokens, i, lex)}
+        hits = {i: rule for i, rule in hits.items() if _written_as_name(text, tokens, i, hits, lex)}
     return _self_named(text, lex) + [
-        Span(start=tokens[i].start, end=tokens[i].end, type="NAME", rule=rule) for i, rule in hits.items()
+        Span(start=tokens[i].start, end=_name_end(text, tokens[i]), type="NAME", rule=rule)
+        for i, rule in hits.items()
     ]
+
+
+def _name_end(text: str, tok: Token) -> int:
+    # an initial takes its dot with it ("Ms S. came")
+    return tok.end + 1 if len(tok.text) == 1 and text[tok.end : tok.end + 1] == "." else tok.end

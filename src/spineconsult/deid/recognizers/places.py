@@ -71,6 +71,21 @@ def _facilities(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     return spans
 
 
+# a name run together with the building it names: "QuartermainBuilding", "CalvertHospital" (the regex
+# starts with the building word, which scans fast; the name before it is checked afterwards)
+_GLUED_HEAD = re.compile(r"(?:Building|Hospital|Clinic|Center|Centre|Campus|Pavilion)\b")
+_GLUED_NAME = re.compile(r"(?<![^\W\d_])[A-Z][a-z]{2,}$")
+
+
+def _glued_facilities(text: str) -> list[Span]:
+    spans = []
+    for m in _GLUED_HEAD.finditer(text):
+        name = _GLUED_NAME.search(text, max(0, m.start() - 30), m.start())
+        if name is not None:
+            spans.append(Span(start=name.start(), end=m.end(), type="ORGANIZATION", rule="place:facility"))
+    return spans
+
+
 def _saint_name(tok: Token, lex: Lexicon) -> bool:
     if tok.lower in lex.cues["not_after_title"]:
         return False
@@ -189,17 +204,28 @@ def _glued_to_digit(text: str, tok: Token) -> bool:
 
 
 _ARROW = re.compile(r"(?:->|-->|=>)\s*$")
+# being in or leaving a place: "knows he is in GH", "I'm in GH", "would need to leave GH"
+_STAY_IN = re.compile(
+    r"(?:\b(?:is|am|are|was|were|be|been|being|remains?|remained|stays?|stayed|staying)|'[ms])\s+in\s+$"
+    r"|\b(?:leave|leaves|leaving)\s+$",
+    re.IGNORECASE,
+)
 
 
 def _after_arrow(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
-    """Notes write a transfer as an arrow: "found unresponsive-> GH EW", "OSH -> gh"."""
+    """Notes write a transfer as an arrow: "found unresponsive-> GH EW", "OSH -> gh"; and a stay in a
+    hospital as being in it or leaving it, in capitals: "knows he is in GH", "needs to leave GH"."""
     spans = []
     for tok in tokens:
         hospital = not _glued_to_digit(text, tok) and (
             _hospital_acronym(tok, lex) or _short_hospital(text, tok, lex)
         )
-        if hospital and _ARROW.search(text, max(0, tok.start - 4), tok.start):
+        if not hospital:
+            continue
+        if _ARROW.search(text, max(0, tok.start - 4), tok.start):
             spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:moved"))
+        elif tok.is_upper and _STAY_IN.search(text, max(0, tok.start - 14), tok.start):
+            spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:stay"))
     return spans
 
 
@@ -320,6 +346,67 @@ def _universities(text: str) -> list[Span]:
     ]
 
 
+# where someone works: "works for X", "employed by X", "CEO of X", "his business X"
+_EMPLOYER_CUE = re.compile(
+    r"\b(?:(?:works?|worked|working)\s+(?:for|at)|employed\s+(?:by|at)|(?:ceo|cfo|president|owner|founder|"
+    r"employee)\s+of|(?:his|her|their|own)\s+(?:business|company|firm))\s+(?=[A-Z])",
+    re.IGNORECASE,
+)
+_EMPLOYER_FIRST = frozenset(
+    {
+        "work",
+        "works",
+        "worked",
+        "working",
+        "employed",
+        "ceo",
+        "cfo",
+        "president",
+        "owner",
+        "founder",
+        "employee",
+    }
+    | {"his", "her", "their", "own"}
+)
+_ACRONYM_MAX = 4  # in capitals, a short acronym (IBM, UPS) can be a company; longer words are mostly words
+
+
+def _employer_word(tok: Token, lex: Lexicon) -> bool:
+    w = tok.lower
+    if w in place_words()["generic"] or w in lex.clinical_acronyms or len(w) < 2:
+        return False
+    if tok.is_title:
+        return True
+    return tok.is_upper and (not lex.is_common(w) or len(w) <= _ACRONYM_MAX)
+
+
+def _employers(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
+    """A capitalised name after a word saying someone works there: "CEO OF IBM", "his business Genentech"."""
+    spans = []
+    for i, tok in enumerate(tokens):
+        m = _EMPLOYER_CUE.match(text, tok.start) if tok.lower in _EMPLOYER_FIRST else None
+        if m is None:
+            continue
+        first = i + 1
+        while first < len(tokens) and tokens[first].start < m.end():
+            first += 1
+        last = first
+        while last < len(tokens) and last - first < _MAX_PLACE_WORDS and _employer_word(tokens[last], lex):
+            if last > first and not _joined(text, tokens[last - 1], tokens[last]):
+                break
+            last += 1
+        if last > first:
+            spans.append(
+                Span(
+                    start=tokens[first].start,
+                    end=tokens[last - 1].end,
+                    type="ORGANIZATION",
+                    rule="place:employer",
+                )
+            )
+    return spans
+
+
 def find_places(text: str, tokens: list[Token]) -> list[Span]:
     lex = lexicon()
     return (
@@ -333,4 +420,6 @@ def find_places(text: str, tokens: list[Token]) -> list[Span]:
         + _wards(text, tokens, lex)
         + _cities_with_state(text, tokens, lex)
         + _universities(text)
+        + _employers(text, tokens, lex)
+        + _glued_facilities(text)
     )
