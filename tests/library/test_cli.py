@@ -67,7 +67,7 @@ def test_related_json_shape(cli):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["id"] == "q1" and len(data["related"]) == 2
-    assert set(data["related"][0]) == {"id", "title", "score", "shared"}
+    assert set(data["related"][0]) == {"id", "title", "score", "shared", "confirmed"}
     assert data["related"][0]["id"] == "q3"
 
 
