@@ -12,6 +12,7 @@ from spineconsult.consult import accounts, answers, intake, queue, review
 from spineconsult.consult.actors import Actor
 from spineconsult.consult.context import ServiceContext
 from spineconsult.consult.schemas import AccountIn, AnswerIn, CaseSubmission, ReviewIn
+from spineconsult.library.evidence_pages import publish_evidence_pages
 
 VIGNETTES = Path(__file__).resolve().parents[3].parent / "shared" / "vignettes" / "public.yaml"
 BUILT_IN_MESSAGES = (
@@ -57,7 +58,8 @@ def seed_demo(ctx: ServiceContext, *, vignettes: Path = VIGNETTES) -> list[DemoL
     """Create the demo accounts (random passwords, returned for printing) and a few cases.
 
     The first case goes the whole way (claimed, answered from the engine's draft, approved), so the
-    library has one published item to read.
+    library has one published item to read; the knowledge pack's evidence pages are published beside
+    it, so the library has related questions to show (and for specialists to judge).
     """
     logins = [_demo_account(ctx, *entry) for entry in DEMO_ACCOUNTS]
     actors = [accounts.authenticate(ctx, login.email, login.password) for login in logins]
@@ -67,6 +69,8 @@ def seed_demo(ctx: ServiceContext, *, vignettes: Path = VIGNETTES) -> list[DemoL
         for number, message in enumerate(demo_messages(vignettes))
     ]
     _publish_demo(ctx, case_ids[0], surgeon, reviewer)
+    with ctx.write() as session:
+        publish_evidence_pages(session)
     return logins
 
 
