@@ -90,6 +90,9 @@ def test_only_specialists_and_reviewers_judge_and_bad_requests_say_why(client, c
     staff = personas["specialist"].headers
     missing = client.put(f"/api/v1/library/{slug}/related/no-such-page", json=body, headers=staff)
     assert missing.status_code == 404 and "no-such-page" in missing.text
+    for odd in ("%00", "x" * 5000, "%F0%9F%98%80"):
+        weird = client.put(f"/api/v1/library/{slug}/related/{odd}", json=body, headers=staff)
+        assert weird.status_code == 404, (odd, weird.text)
     itself = client.put(f"/api/v1/library/{slug}/related/{slug}", json=body, headers=staff)
     assert itself.status_code == 422 and "itself" in itself.text
     for bad in ({}, {"related": "perhaps"}, {"related": True, "extra": 1}):

@@ -26,13 +26,20 @@ def judge_related(
         raise InvalidInput("other", "a page cannot be judged related to itself")
     now = ctx.now()
     with ctx.write() as session:
-        found = set(session.scalars(select(LibraryEntry.slug).where(LibraryEntry.slug.in_((slug, other)))))
+        found = set(
+            session.scalars(select(LibraryEntry.slug).where(LibraryEntry.slug.in_(_plausible(slug, other))))
+        )
         for name in (slug, other):
             if name not in found:
-                raise NotFound(f"no library page {name[:120]}")
+                raise NotFound(f"no library page {name[:120]!r}")
         judgments.judge(session, slug, other, related=related, judge_id=actor.id, now=now)
         audit.record(
             session, ctx, actor, "library.related_judged", None, slug=slug, other=other, related=related
         )
     ctx.pages.clear()  # both pages' related lists change
     return RelatedJudgmentOut(slug=slug, other=other, related=related, judged_at=now)
+
+
+def _plausible(*slugs: str) -> list[str]:
+    """The slugs worth looking up: a NUL or an over-long name cannot be a page (PostgreSQL refuses NUL)."""
+    return [s for s in slugs if "\x00" not in s and len(s) <= 200]
