@@ -34,3 +34,17 @@ def test_unknown_slug_or_no_k_gives_nothing(corpus):
 
 def test_k_larger_than_the_library(corpus):
     assert len(related(corpus, "acid-reflux", k=50)) == 7
+
+
+def test_vague_shared_words_are_not_given_as_the_reason(corpus, published):
+    index_entry(
+        corpus,
+        slug="normal-long-tingling",
+        title="Is it normal and how long will the tingling in my foot last?",
+        question="Still tingling in my foot after hemilaminectomy. Is it normal, how long will it last?",
+        published_at=published,
+    )
+    corpus.commit()
+    hit = related(corpus, "normal-long-tingling", k=1)[0]
+    assert hit.slug == "tingling-after-hemilaminectomy"
+    assert not {"normal", "long", "still"} & set(hit.shared) and "hemilaminectomy" in hit.shared

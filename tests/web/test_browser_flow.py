@@ -3,7 +3,8 @@
 A patient asks for a friend (with an attachment) and gets the triage at once; an emergency shows the
 emergency advice immediately; a specialist claims the case and answers from the prefilled editor; a
 reviewer approves; an anonymous reader finds the answer by search, sees no identifier the patient wrote,
-and votes it helpful. Screenshots go to test-artifacts/screenshots/.
+and votes it helpful; the reviewer judges one of its related questions not related and it is gone.
+Screenshots go to test-artifacts/screenshots/.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 import pytest
 
 from spineconsult.consult.context import build_context
+from spineconsult.library.evidence_pages import publish_evidence_pages
+from spineconsult.store.db import transaction
 
 from .conftest import PASSWORD, PERSONAS, add_personas, migrate, settings_for
 from .live_server import serving
@@ -66,6 +69,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     migrate(settings)
     ctx = build_context(settings)
     add_personas(ctx)
+    with transaction(ctx.sessions) as session:
+        publish_evidence_pages(session)  # related questions for the published answer
     ctx.close()
     env = {f"SPINECONSULT_{k.upper()}": str(v) for k, v in settings.model_dump().items() if _plain(v)}
     with serving(env, data_dir / "server.log") as url:
@@ -114,7 +119,8 @@ def test_the_whole_consultation_in_the_browser(browser: Any, base_url: str, tmp_
     log_out(page)
     reviewer_approves(page, base_url, case_id)
     context.close()
-    reader_finds_reads_and_votes(browser, base_url)
+    qa_url = reader_finds_reads_and_votes(browser, base_url)
+    reviewer_judges_related_questions(browser, base_url, qa_url)
 
 
 def patient_asks(page: Any, base_url: str, tmp_path: Path) -> str:
@@ -203,7 +209,7 @@ def reviewer_approves(page: Any, base_url: str, case_id: str) -> None:
     assert "Your decision was recorded" in page.inner_text("main")
 
 
-def reader_finds_reads_and_votes(browser: Any, base_url: str) -> None:
+def reader_finds_reads_and_votes(browser: Any, base_url: str) -> str:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     context.set_default_timeout(20_000)
     page = context.new_page()
@@ -228,6 +234,23 @@ def reader_finds_reads_and_votes(browser: Any, base_url: str) -> None:
     assert "1 of 1 reader found this answer helpful" in page.inner_text("#vote")
     assert_fits_the_screen(page)
     shot(page, "09-qa-voted-mobile")
+    assert page.locator(".related li").count() >= 2 and page.locator("form.judge").count() == 0
+    url: str = page.url.split("?")[0].split("#")[0]
+    context.close()
+    return url
+
+
+def reviewer_judges_related_questions(browser: Any, base_url: str, qa_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    log_in(page, base_url, "reviewer")
+    page.goto(qa_url)
+    first = page.locator(".related li > a").first.inner_text()
+    page.locator(".related li").first.locator("button[value=no]").click()
+    page.wait_for_url(re.compile(r"judged=1"))
+    assert first not in page.inner_text(".related")
+    shot(page, "10-related-judged")
     context.close()
 
 

@@ -29,6 +29,35 @@ SHORTLIST = 50
 WEIGHT_CONCEPTS = 0.05
 WEIGHT_WORDS = 0.10
 MAX_SHARED_WORDS = 3
+# Stems that any two questions may share without being about the same thing: scored, never shown.
+VAGUE_STEMS = frozenset(
+    [
+        "long",
+        "normal",
+        "still",
+        "like",
+        "feel",
+        "much",
+        "many",
+        "good",
+        "better",
+        "worse",
+        "thing",
+        "know",
+        "want",
+        "need",
+        "help",
+        "question",
+        "doctor",
+        "time",
+        "take",
+        "get",
+        "go",
+        "ok",
+        "okay",
+        "real",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -142,7 +171,11 @@ def shared_terms(a: vectors.Meta, b: vectors.Meta, surfaces: dict[str, str] | No
     ]
     labels = [lexicon().concepts[c].label for c in concepts]
     covered = {st for c in concepts for t in lexicon().concepts[c].terms for st in phrase_key(t)}
-    stems = sorted(st for st in a.stems & b.stems if st not in covered and len(st) > 3 and st.isalpha())
+    stems = sorted(
+        st
+        for st in a.stems & b.stems
+        if st not in covered and st not in VAGUE_STEMS and len(st) > 3 and st.isalpha()
+    )
     return labels + [(surfaces or {}).get(st, st) for st in stems[:MAX_SHARED_WORDS]]
 
 
