@@ -13,6 +13,7 @@ import re
 
 from spineconsult.deid.lexicon import Lexicon, lexicon
 from spineconsult.deid.models import Span
+from spineconsult.deid.scanning import JumpingPattern
 from spineconsult.deid.tokens import Token
 
 _SHORT_NAME = 3  # gazetteer entries this short (rl, ami, eff) are more often abbreviations
@@ -242,10 +243,11 @@ def _grow(text: str, tokens: list[Token], kinds: list[str], hits: dict[int, str]
 
 
 # How people introduce or sign themselves in messages: "My name is Jane", "I'm Bob", "Thanks, Ann Lee".
-_SELF = re.compile(
+_SELF = JumpingPattern.compile(
     r"\b(?:my name is|my name's|i am|i'm|this is|signed|regards|kind regards|best regards|best wishes|thanks|"
     r"thank you|many thanks|sincerely|yours truly|cheers)[,:]?\s+"
     r"((?:[A-Z][a-z'\-]+|[A-Z]\.)(?:[ \t]+(?:[A-Z][a-z'\-]+|[A-Z]\.)){0,2})",
+    "[mitsrkbyc]",  # the first letters of the phrases above
     re.IGNORECASE,
 )
 
