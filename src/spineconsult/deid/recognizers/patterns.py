@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from spineconsult.deid.models import PhiType, Span
-from spineconsult.deid.scanning import JumpingPattern
+from spineconsult.deid.scanning import JumpingGroup, matches_at
 
 PATTERNS_FILE = Path(__file__).resolve().parents[1] / "data" / "patterns.yaml"
 
@@ -75,7 +76,10 @@ class PatternRule(BaseModel):
 @dataclass(frozen=True)
 class CompiledRule:
     rule: PatternRule
-    regex: JumpingPattern
+    regex: re.Pattern[str]
+    group: JumpingGroup | None  # shared by the rules with the same `first`: scanned together
+    requires: frozenset[str]  # the rule's pre-checks as sets: rules share them, each text tests them once
+    requires_word: frozenset[str]
 
 
 def load_rules(path: Path = PATTERNS_FILE) -> list[PatternRule]:
@@ -92,16 +96,31 @@ def load_rules(path: Path = PATTERNS_FILE) -> list[PatternRule]:
     return rules
 
 
+def _flags(rule: PatternRule) -> int:
+    return re.IGNORECASE if rule.ignore_case else 0
+
+
 @lru_cache(maxsize=1)
 def compiled_rules() -> tuple[CompiledRule, ...]:
-    out = []
-    for rule in load_rules():
-        flags = re.IGNORECASE if rule.ignore_case else 0
+    rules = load_rules()
+    groups = {}
+    for first in {rule.first for rule in rules if rule.first}:
+        members = [rule for rule in rules if rule.first == first]
         try:
-            out.append(CompiledRule(rule, JumpingPattern.compile(rule.regex, rule.first, flags)))
+            groups[first] = JumpingGroup.compile(first, [(rule.regex, _flags(rule)) for rule in members])
         except (ValueError, re.error) as exc:
-            raise ValueError(f"{PATTERNS_FILE.name}: rule {rule.name}: {exc}") from exc
-    return tuple(out)
+            names = ", ".join(rule.name for rule in members)
+            raise ValueError(f"{PATTERNS_FILE.name}: rules {names}: {exc}") from exc
+    return tuple(
+        CompiledRule(
+            rule,
+            re.compile(rule.regex, _flags(rule)),
+            groups.get(rule.first),
+            frozenset(rule.requires),
+            frozenset(rule.requires_word),
+        )
+        for rule in rules
+    )
 
 
 def _pain_score(text: str, start: int, end: int) -> bool:
@@ -135,22 +154,52 @@ def _keep(rule: PatternRule, text: str, start: int, end: int) -> bool:
     return sum(ch.isdigit() for ch in text[start:end]) >= rule.min_digits
 
 
-def _worth_running(rule: PatternRule, lowered: str, words: frozenset[str]) -> bool:
-    if rule.requires and not any(r in lowered for r in rule.requires):
-        return False
-    return not rule.requires_word or not words.isdisjoint(rule.requires_word)
+@dataclass
+class _PreChecks:
+    """The cheap pre-checks on one text, each answered once (several rules ask the same)."""
+
+    lowered: str
+    words: frozenset[str]
+    answers: dict[tuple[bool, frozenset[str]], bool] = field(default_factory=dict)
+
+    def has(self, needles: frozenset[str], *, whole_words: bool) -> bool:
+        key = (whole_words, needles)
+        if key not in self.answers:
+            if whole_words:
+                self.answers[key] = not self.words.isdisjoint(needles)
+            else:
+                self.answers[key] = any(n in self.lowered for n in needles)
+        return self.answers[key]
+
+    def worth_running(self, compiled: CompiledRule) -> bool:
+        if compiled.requires and not self.has(compiled.requires, whole_words=False):
+            return False
+        return not compiled.requires_word or self.has(compiled.requires_word, whole_words=True)
+
+
+def _matches(
+    compiled: CompiledRule, text: str, starts: dict[JumpingGroup, list[int]]
+) -> Iterator[re.Match[str]]:
+    group = compiled.group
+    if group is None:
+        return compiled.regex.finditer(text)
+    if group not in starts:
+        starts[group] = group.starts(text)
+    return matches_at(compiled.regex, text, starts[group])
 
 
 def find_patterns(text: str, words: frozenset[str] | None = None) -> list[Span]:
     """All pattern matches; `words` (the lower-cased word tokens of text) lets rules skip early."""
     lowered = text.lower()
     vocabulary = words if words is not None else frozenset(re.findall(r"[a-z]+", lowered))
+    checks = _PreChecks(lowered, vocabulary)
     spans = []
+    starts: dict[JumpingGroup, list[int]] = {}  # each group is scanned once, for all its rules
     for compiled in compiled_rules():
         rule = compiled.rule
-        if not _worth_running(rule, lowered, vocabulary):
+        if not checks.worth_running(compiled):
             continue
-        for m in compiled.regex.finditer(text):
+        for m in _matches(compiled, text, starts):
             start, end = m.span(rule.group)
             if start == end:
                 continue
