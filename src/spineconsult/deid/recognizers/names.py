@@ -10,6 +10,7 @@ or a neighbouring name (Mary Healey).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spineconsult.deid.lexicon import Lexicon, lexicon
 from spineconsult.deid.models import Span
@@ -24,8 +25,10 @@ _ABBREVIATED_TITLES = frozenset({"dr", "drs", "prof"})
 _GAP_MAX = 3  # characters between two tokens that still count as neighbours ("Dr. J. Smith", "Smith, John")
 
 
-def _kind(tok: Token, lex: Lexicon) -> str:
-    w = tok.lower
+@lru_cache(maxsize=1 << 16)
+def _kind(w: str) -> str:
+    """What the lower-cased word `w` is (cached by word: the lexicon is loaded once per process)."""
+    lex = lexicon()
     if len(w) < 2:
         return "letter"
     if not lex.is_common(w):
@@ -174,6 +177,12 @@ def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dic
     hits: dict[int, str] = {}
     for i, tok in enumerate(tokens):
         kind = kinds[i]
+        if (
+            kind == "common"
+            and len(tok.text) != 1
+            and not _cue_before(text, tokens, i, cues["person_titles"])
+        ):
+            continue  # an ordinary word is a name only after "Dr." (the tests below all need more)
         if tok.lower in cues["not_after_title"] and kind != "strong":
             if len(tok.text) == 1 and _honorific_initial(text, tokens, i, cues):
                 hits[i] = "name:title"
@@ -294,7 +303,7 @@ def _written_as_name(text: str, tokens: list[Token], i: int, hits: dict[int, str
 
 def find_names(text: str, tokens: list[Token]) -> list[Span]:
     lex = lexicon()
-    kinds = [_kind(t, lex) for t in tokens]
+    kinds = [_kind(t.lower) for t in tokens]
     hits = _seed(text, tokens, kinds, lex)
     _grow(text, tokens, kinds, hits, lex)
     if written_with_capitals(text):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -78,7 +78,7 @@ class CompiledRule:
     rule: PatternRule
     regex: re.Pattern[str]
     group: JumpingGroup | None  # shared by the rules with the same `first`: scanned together
-    requires: frozenset[str]  # the rule's pre-checks as sets: rules share them, each text tests them once
+    requires: frozenset[str]  # the pre-checks as sets (each text looks for each literal once)
     requires_word: frozenset[str]
 
 
@@ -154,27 +154,16 @@ def _keep(rule: PatternRule, text: str, start: int, end: int) -> bool:
     return sum(ch.isdigit() for ch in text[start:end]) >= rule.min_digits
 
 
-@dataclass
-class _PreChecks:
-    """The cheap pre-checks on one text, each answered once (several rules ask the same)."""
+@lru_cache(maxsize=1)
+def _required_literals() -> frozenset[str]:
+    return frozenset().union(*(compiled.requires for compiled in compiled_rules()))
 
-    lowered: str
-    words: frozenset[str]
-    answers: dict[tuple[bool, frozenset[str]], bool] = field(default_factory=dict)
 
-    def has(self, needles: frozenset[str], *, whole_words: bool) -> bool:
-        key = (whole_words, needles)
-        if key not in self.answers:
-            if whole_words:
-                self.answers[key] = not self.words.isdisjoint(needles)
-            else:
-                self.answers[key] = any(n in self.lowered for n in needles)
-        return self.answers[key]
-
-    def worth_running(self, compiled: CompiledRule) -> bool:
-        if compiled.requires and not self.has(compiled.requires, whole_words=False):
-            return False
-        return not compiled.requires_word or self.has(compiled.requires_word, whole_words=True)
+def _worth_running(compiled: CompiledRule, present: frozenset[str], words: frozenset[str]) -> bool:
+    """`present`: the rules' required literals found in the text (looked for once for all rules)."""
+    if compiled.requires and compiled.requires.isdisjoint(present):
+        return False
+    return not compiled.requires_word or not compiled.requires_word.isdisjoint(words)
 
 
 def _matches(
@@ -192,12 +181,12 @@ def find_patterns(text: str, words: frozenset[str] | None = None) -> list[Span]:
     """All pattern matches; `words` (the lower-cased word tokens of text) lets rules skip early."""
     lowered = text.lower()
     vocabulary = words if words is not None else frozenset(re.findall(r"[a-z]+", lowered))
-    checks = _PreChecks(lowered, vocabulary)
+    present = frozenset(literal for literal in _required_literals() if literal in lowered)
     spans = []
     starts: dict[JumpingGroup, list[int]] = {}  # each group is scanned once, for all its rules
     for compiled in compiled_rules():
         rule = compiled.rule
-        if not checks.worth_running(compiled):
+        if not _worth_running(compiled, present, vocabulary):
             continue
         for m in _matches(compiled, text, starts):
             start, end = m.span(rule.group)
