@@ -141,23 +141,25 @@ def _residence_cued(tokens: list[Token], i: int) -> bool:
     return not before.isdisjoint(place_words()["residence_verbs"])
 
 
+def _multi_word_places(tokens: list[Token], i: int, lex: Lexicon) -> list[Span]:
+    spans = []
+    for n in (3, 2):
+        if i + n <= len(tokens):
+            phrase = " ".join(t.lower for t in tokens[i : i + n])
+            if phrase in lex.places:
+                end = tokens[i + n - 1].end
+                spans.append(Span(start=tokens[i].start, end=end, type="LOCATION", rule="place:gazetteer"))
+    return spans
+
+
 def _gazetteer(tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
+    firsts, places = lex.place_first_words, lex.places
     for i, tok in enumerate(tokens):
-        for n in (3, 2) if tok.lower in lex.place_first_words else ():
-            if i + n <= len(tokens):
-                phrase = " ".join(t.lower for t in tokens[i : i + n])
-                if phrase in lex.places:
-                    spans.append(
-                        Span(
-                            start=tok.start,
-                            end=tokens[i + n - 1].end,
-                            type="LOCATION",
-                            rule="place:gazetteer",
-                        )
-                    )
         w = tok.lower
-        if w in lex.places and len(w) > 3:  # three-letter places (Ami, Mai) are mostly abbreviations
+        if w in firsts:
+            spans += _multi_word_places(tokens, i, lex)
+        if w in places and len(w) > 3:  # three-letter places (Ami, Mai) are mostly abbreviations
             cued = _place_cued(tokens, i) and (tok.is_title or _residence_cued(tokens, i))
             if not lex.is_common(w) or cued:
                 spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:gazetteer"))
@@ -168,12 +170,10 @@ def _city_abbreviations(tokens: list[Token]) -> list[Span]:
     """Short forms of cities after a place cue, capitalised ("the VA in Balt", "from NYC"); those that are
     also clinical words only after a residence verb ("lives in DC")."""
     words = place_words()
+    short = words["city_abbreviations"] | words["city_abbreviations_residence"]
     spans = []
     for i, tok in enumerate(tokens):
-        if (
-            tok.lower not in words["city_abbreviations"]
-            and tok.lower not in words["city_abbreviations_residence"]
-        ):
+        if tok.lower not in short:
             continue
         if tok.text[:1].islower() or not _place_cued(tokens, i):
             continue
@@ -225,9 +225,12 @@ def _after_arrow(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     """Notes write a transfer as an arrow: "found unresponsive-> GH EW", "OSH -> gh"; and a stay in a
     hospital as being in it or leaving it, in capitals: "knows he is in GH", "needs to leave GH"."""
     spans = []
+    arrows = "->" in text or "=>" in text  # without one, only a stay (in capitals) can count
     for tok in tokens:
-        if not 2 <= len(tok.lower) <= 5 or not (tok.is_upper or tok.lower.endswith("h")):
-            continue  # cheap test first: what _hospital_acronym and _short_hospital both need
+        if not (arrows or tok.is_upper) or not 2 <= len(tok.lower) <= 5:
+            continue  # cheap tests first: what the tests below need
+        if not (tok.is_upper or tok.lower.endswith("h")):
+            continue  # what _hospital_acronym or _short_hospital needs
         hospital = not _glued_to_digit(text, tok) and (
             _hospital_acronym(tok, lex) or _short_hospital(text, tok, lex)
         )
