@@ -174,14 +174,11 @@ def _after_initial(text: str, tokens: list[Token], i: int, lex: Lexicon) -> bool
 def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dict[int, str]:
     """Tokens that are names on their own or through a cue, with the rule that says so."""
     cues = lex.cues
+    titles = cues["person_titles"]
     hits: dict[int, str] = {}
     for i, tok in enumerate(tokens):
         kind = kinds[i]
-        if (
-            kind == "common"
-            and len(tok.text) != 1
-            and not _cue_before(text, tokens, i, cues["person_titles"])
-        ):
+        if kind == "common" and len(tok.text) != 1 and (i == 0 or tokens[i - 1].lower not in titles):
             continue  # an ordinary word is a name only after "Dr." (the tests below all need more)
         if tok.lower in cues["not_after_title"] and kind != "strong":
             if len(tok.text) == 1 and _honorific_initial(text, tokens, i, cues):

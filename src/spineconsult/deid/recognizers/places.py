@@ -154,10 +154,10 @@ def _multi_word_places(tokens: list[Token], i: int, lex: Lexicon) -> list[Span]:
 
 def _gazetteer(tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
-    firsts, places = lex.place_first_words, lex.places
+    firsts, pairs, places = lex.place_first_words, lex.place_first_pairs, lex.places
     for i, tok in enumerate(tokens):
         w = tok.lower
-        if w in firsts:
+        if w in firsts and i + 1 < len(tokens) and f"{w} {tokens[i + 1].lower}" in pairs:
             spans += _multi_word_places(tokens, i, lex)
         if w in places and len(w) > 3:  # three-letter places (Ami, Mai) are mostly abbreviations
             cued = _place_cued(tokens, i) and (tok.is_title or _residence_cued(tokens, i))
