@@ -35,6 +35,7 @@ class Lexicon:
     usual_names: frozenset[str]
     clinical_acronyms: frozenset[str]
     place_first_words: frozenset[str]
+    place_first_pairs: frozenset[str]  # the first two words of multi-word places ("new york")
     facility_names: frozenset[str]
     facility_first_words: frozenset[str]
     ambiguous_names: frozenset[str]
@@ -230,6 +231,7 @@ def lexicon() -> Lexicon:
         usual_names=_usual_names() - safe,
         clinical_acronyms=_word_file("clinical_acronyms.txt"),
         place_first_words=frozenset(p.split()[0] for p in places if " " in p),
+        place_first_pairs=frozenset(" ".join(p.split()[:2]) for p in places if " " in p),
         facility_names=facilities,
         facility_first_words=frozenset(name.split()[0] for name in facilities),
         ambiguous_names=_word_file("ambiguous_names.txt"),

@@ -10,9 +10,11 @@ or a neighbouring name (Mary Healey).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spineconsult.deid.lexicon import Lexicon, lexicon
 from spineconsult.deid.models import Span
+from spineconsult.deid.scanning import JumpingPattern
 from spineconsult.deid.tokens import Token
 
 _SHORT_NAME = 3  # gazetteer entries this short (rl, ami, eff) are more often abbreviations
@@ -23,8 +25,10 @@ _ABBREVIATED_TITLES = frozenset({"dr", "drs", "prof"})
 _GAP_MAX = 3  # characters between two tokens that still count as neighbours ("Dr. J. Smith", "Smith, John")
 
 
-def _kind(tok: Token, lex: Lexicon) -> str:
-    w = tok.lower
+@lru_cache(maxsize=1 << 16)
+def _kind(w: str) -> str:
+    """What the lower-cased word `w` is (cached by word: the lexicon is loaded once per process)."""
+    lex = lexicon()
     if len(w) < 2:
         return "letter"
     if not lex.is_common(w):
@@ -170,9 +174,12 @@ def _after_initial(text: str, tokens: list[Token], i: int, lex: Lexicon) -> bool
 def _seed(text: str, tokens: list[Token], kinds: list[str], lex: Lexicon) -> dict[int, str]:
     """Tokens that are names on their own or through a cue, with the rule that says so."""
     cues = lex.cues
+    titles = cues["person_titles"]
     hits: dict[int, str] = {}
     for i, tok in enumerate(tokens):
         kind = kinds[i]
+        if kind == "common" and len(tok.text) != 1 and (i == 0 or tokens[i - 1].lower not in titles):
+            continue  # an ordinary word is a name only after "Dr." (the tests below all need more)
         if tok.lower in cues["not_after_title"] and kind != "strong":
             if len(tok.text) == 1 and _honorific_initial(text, tokens, i, cues):
                 hits[i] = "name:title"
@@ -242,10 +249,11 @@ def _grow(text: str, tokens: list[Token], kinds: list[str], hits: dict[int, str]
 
 
 # How people introduce or sign themselves in messages: "My name is Jane", "I'm Bob", "Thanks, Ann Lee".
-_SELF = re.compile(
+_SELF = JumpingPattern.compile(
     r"\b(?:my name is|my name's|i am|i'm|this is|signed|regards|kind regards|best regards|best wishes|thanks|"
     r"thank you|many thanks|sincerely|yours truly|cheers)[,:]?\s+"
     r"((?:[A-Z][a-z'\-]+|[A-Z]\.)(?:[ \t]+(?:[A-Z][a-z'\-]+|[A-Z]\.)){0,2})",
+    "[mitsrkbyc]",  # the first letters of the phrases above
     re.IGNORECASE,
 )
 
@@ -292,7 +300,7 @@ def _written_as_name(text: str, tokens: list[Token], i: int, hits: dict[int, str
 
 def find_names(text: str, tokens: list[Token]) -> list[Span]:
     lex = lexicon()
-    kinds = [_kind(t, lex) for t in tokens]
+    kinds = [_kind(t.lower) for t in tokens]
     hits = _seed(text, tokens, kinds, lex)
     _grow(text, tokens, kinds, hits, lex)
     if written_with_capitals(text):

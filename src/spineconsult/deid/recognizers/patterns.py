@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -11,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from spineconsult.deid.models import PhiType, Span
+from spineconsult.deid.scanning import JumpingGroup, matches_at
 
 PATTERNS_FILE = Path(__file__).resolve().parents[1] / "data" / "patterns.yaml"
 
@@ -66,12 +68,18 @@ class PatternRule(BaseModel):
     # and the text has one of the words in `requires_word`; empty lists mean always run.
     requires: list[str] = []
     requires_word: list[str] = []
+    # speed: a character class holding the first character of every match (case-sensitive: list both
+    # cases); the scan then jumps between those characters (see scanning.JumpingPattern)
+    first: str = ""
 
 
 @dataclass(frozen=True)
 class CompiledRule:
     rule: PatternRule
     regex: re.Pattern[str]
+    group: JumpingGroup | None  # shared by the rules with the same `first`: scanned together
+    requires: frozenset[str]  # the pre-checks as sets (each text looks for each literal once)
+    requires_word: frozenset[str]
 
 
 def load_rules(path: Path = PATTERNS_FILE) -> list[PatternRule]:
@@ -88,13 +96,31 @@ def load_rules(path: Path = PATTERNS_FILE) -> list[PatternRule]:
     return rules
 
 
+def _flags(rule: PatternRule) -> int:
+    return re.IGNORECASE if rule.ignore_case else 0
+
+
 @lru_cache(maxsize=1)
 def compiled_rules() -> tuple[CompiledRule, ...]:
-    out = []
-    for rule in load_rules():
-        flags = re.IGNORECASE if rule.ignore_case else 0
-        out.append(CompiledRule(rule, re.compile(rule.regex, flags)))
-    return tuple(out)
+    rules = load_rules()
+    groups = {}
+    for first in {rule.first for rule in rules if rule.first}:
+        members = [rule for rule in rules if rule.first == first]
+        try:
+            groups[first] = JumpingGroup.compile(first, [(rule.regex, _flags(rule)) for rule in members])
+        except (ValueError, re.error) as exc:
+            names = ", ".join(rule.name for rule in members)
+            raise ValueError(f"{PATTERNS_FILE.name}: rules {names}: {exc}") from exc
+    return tuple(
+        CompiledRule(
+            rule,
+            re.compile(rule.regex, _flags(rule)),
+            groups.get(rule.first),
+            frozenset(rule.requires),
+            frozenset(rule.requires_word),
+        )
+        for rule in rules
+    )
 
 
 def _pain_score(text: str, start: int, end: int) -> bool:
@@ -128,22 +154,41 @@ def _keep(rule: PatternRule, text: str, start: int, end: int) -> bool:
     return sum(ch.isdigit() for ch in text[start:end]) >= rule.min_digits
 
 
-def _worth_running(rule: PatternRule, lowered: str, words: frozenset[str]) -> bool:
-    if rule.requires and not any(r in lowered for r in rule.requires):
+@lru_cache(maxsize=1)
+def _required_literals() -> frozenset[str]:
+    return frozenset().union(*(compiled.requires for compiled in compiled_rules()))
+
+
+def _worth_running(compiled: CompiledRule, present: frozenset[str], words: frozenset[str]) -> bool:
+    """`present`: the rules' required literals found in the text (looked for once for all rules)."""
+    if compiled.requires and compiled.requires.isdisjoint(present):
         return False
-    return not rule.requires_word or not words.isdisjoint(rule.requires_word)
+    return not compiled.requires_word or not compiled.requires_word.isdisjoint(words)
+
+
+def _matches(
+    compiled: CompiledRule, text: str, starts: dict[JumpingGroup, list[int]]
+) -> Iterator[re.Match[str]]:
+    group = compiled.group
+    if group is None:
+        return compiled.regex.finditer(text)
+    if group not in starts:
+        starts[group] = group.starts(text)
+    return matches_at(compiled.regex, text, starts[group])
 
 
 def find_patterns(text: str, words: frozenset[str] | None = None) -> list[Span]:
     """All pattern matches; `words` (the lower-cased word tokens of text) lets rules skip early."""
     lowered = text.lower()
     vocabulary = words if words is not None else frozenset(re.findall(r"[a-z]+", lowered))
+    present = frozenset(literal for literal in _required_literals() if literal in lowered)
     spans = []
+    starts: dict[JumpingGroup, list[int]] = {}  # each group is scanned once, for all its rules
     for compiled in compiled_rules():
         rule = compiled.rule
-        if not _worth_running(rule, lowered, vocabulary):
+        if not _worth_running(compiled, present, vocabulary):
             continue
-        for m in compiled.regex.finditer(text):
+        for m in _matches(compiled, text, starts):
             start, end = m.span(rule.group)
             if start == end:
                 continue

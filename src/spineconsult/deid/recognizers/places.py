@@ -15,9 +15,17 @@ from functools import lru_cache
 
 from spineconsult.deid.lexicon import Lexicon, lexicon, place_words, us_states
 from spineconsult.deid.models import Span
+from spineconsult.deid.scanning import JumpingPattern
 from spineconsult.deid.tokens import Token
 
 _MAX_PLACE_WORDS = 3
+
+
+@lru_cache(maxsize=1)
+def _facility_starts() -> frozenset[str]:
+    """Words a facility word can start with: one-word heads and the first word of two-word heads."""
+    words = place_words()
+    return words["facility_heads"] | {pair.split()[0] for pair in words["facility_pairs"]}
 
 
 def _facility_end(tokens: list[Token], i: int) -> int | None:
@@ -55,7 +63,8 @@ def _general_before(text: str, tokens: list[Token], i: int) -> int:
 
 def _facilities(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
-    for i in range(len(tokens)):
+    starts = _facility_starts()
+    for i in (i for i, tok in enumerate(tokens) if tok.lower in starts):
         end = _facility_end(tokens, i)
         if end is None:
             continue
@@ -132,23 +141,25 @@ def _residence_cued(tokens: list[Token], i: int) -> bool:
     return not before.isdisjoint(place_words()["residence_verbs"])
 
 
+def _multi_word_places(tokens: list[Token], i: int, lex: Lexicon) -> list[Span]:
+    spans = []
+    for n in (3, 2):
+        if i + n <= len(tokens):
+            phrase = " ".join(t.lower for t in tokens[i : i + n])
+            if phrase in lex.places:
+                end = tokens[i + n - 1].end
+                spans.append(Span(start=tokens[i].start, end=end, type="LOCATION", rule="place:gazetteer"))
+    return spans
+
+
 def _gazetteer(tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
+    firsts, pairs, places = lex.place_first_words, lex.place_first_pairs, lex.places
     for i, tok in enumerate(tokens):
-        for n in (3, 2) if tok.lower in lex.place_first_words else ():
-            if i + n <= len(tokens):
-                phrase = " ".join(t.lower for t in tokens[i : i + n])
-                if phrase in lex.places:
-                    spans.append(
-                        Span(
-                            start=tok.start,
-                            end=tokens[i + n - 1].end,
-                            type="LOCATION",
-                            rule="place:gazetteer",
-                        )
-                    )
         w = tok.lower
-        if w in lex.places and len(w) > 3:  # three-letter places (Ami, Mai) are mostly abbreviations
+        if w in firsts and i + 1 < len(tokens) and f"{w} {tokens[i + 1].lower}" in pairs:
+            spans += _multi_word_places(tokens, i, lex)
+        if w in places and len(w) > 3:  # three-letter places (Ami, Mai) are mostly abbreviations
             cued = _place_cued(tokens, i) and (tok.is_title or _residence_cued(tokens, i))
             if not lex.is_common(w) or cued:
                 spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:gazetteer"))
@@ -159,12 +170,10 @@ def _city_abbreviations(tokens: list[Token]) -> list[Span]:
     """Short forms of cities after a place cue, capitalised ("the VA in Balt", "from NYC"); those that are
     also clinical words only after a residence verb ("lives in DC")."""
     words = place_words()
+    short = words["city_abbreviations"] | words["city_abbreviations_residence"]
     spans = []
     for i, tok in enumerate(tokens):
-        if (
-            tok.lower not in words["city_abbreviations"]
-            and tok.lower not in words["city_abbreviations_residence"]
-        ):
+        if tok.lower not in short:
             continue
         if tok.text[:1].islower() or not _place_cued(tokens, i):
             continue
@@ -216,7 +225,12 @@ def _after_arrow(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     """Notes write a transfer as an arrow: "found unresponsive-> GH EW", "OSH -> gh"; and a stay in a
     hospital as being in it or leaving it, in capitals: "knows he is in GH", "needs to leave GH"."""
     spans = []
+    arrows = "->" in text or "=>" in text  # without one, only a stay (in capitals) can count
     for tok in tokens:
+        if not (arrows or tok.is_upper) or not 2 <= len(tok.lower) <= 5:
+            continue  # cheap tests first: what the tests below need
+        if not (tok.is_upper or tok.lower.endswith("h")):
+            continue  # what _hospital_acronym or _short_hospital needs
         hospital = not _glued_to_digit(text, tok) and (
             _hospital_acronym(tok, lex) or _short_hospital(text, tok, lex)
         )
@@ -231,17 +245,14 @@ def _after_arrow(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
 
 def _after_move(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     spans = []
+    preps, verbs = place_words()["move_preps"], place_words()["move_verbs"]
     for i in range(1, len(tokens) - 1):
-        if tokens[i].lower not in place_words()["move_preps"]:
+        if tokens[i].lower not in preps:
             continue
         j = i + 2 if tokens[i + 1].lower == "the" and i + 2 < len(tokens) else i + 1
         # "followed by amiod bolus", "FOLLOWED BY XEROFOAM": a sequence of treatments, not a care place
         sequence = tokens[i - 1].lower == "followed" and tokens[i].lower == "by"
-        moved = (
-            tokens[i - 1].lower in place_words()["move_verbs"]
-            and not sequence
-            and _moved_place(tokens[j], lex)
-        )
+        moved = tokens[i - 1].lower in verbs and not sequence and _moved_place(tokens[j], lex)
         acronym = _hospital_acronym(tokens[j], lex) or _short_hospital(text, tokens[j], lex)
         # after a transfer verb a word glued to its ward number still counts ("transfer to quartermain2")
         if moved or (acronym and not _glued_to_digit(text, tokens[j])):
@@ -252,19 +263,21 @@ def _after_move(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
 _WARD_NUMBER = re.compile(r"\s+\d{1,2}\b(?![.:/\-]?\d)")
 
 
-def _ward_cue(w: str) -> bool:
+@lru_cache(maxsize=1)
+def _ward_cues() -> frozenset[str]:
     # "to Quartermain 6", "transfer QUARTERMAIN 2", "per Quartermain 3 RN", "plan: QUARTERMAIN 2"
     words = place_words()
-    return w in words["ward_preps"] or w in words["move_verbs"] or w in words["ward_cues"]
+    return words["ward_preps"] | words["move_verbs"] | words["ward_cues"]
 
 
 def _wards(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     """An unknown word with a ward or floor number after to/on/from/at, a transfer verb or per/plan."""
     spans = []
+    cues = _ward_cues()
     for i in range(1, len(tokens)):
         tok = tokens[i]
         w = tok.lower
-        if not _ward_cue(tokens[i - 1].lower) or len(w) < 4 or lex.is_common(w) or w in lex.clinical_acronyms:
+        if tokens[i - 1].lower not in cues or len(w) < 4 or lex.is_common(w) or w in lex.clinical_acronyms:
             continue
         if _WARD_NUMBER.match(text, tok.end):
             spans.append(Span(start=tok.start, end=tok.end, type="LOCATION", rule="place:ward"))
@@ -327,15 +340,16 @@ _STATE_CODES = (
 
 
 @lru_cache(maxsize=1)
-def _university_pattern() -> re.Pattern[str]:
+def _university_pattern() -> JumpingPattern:
     """ "University of Maryland", "U of MD", "U Maryland scale": a state university names a hospital. A bare
     "U" needs a capital and a full state name ("10 U MD aware" is a dose); a state code needs "of"."""
     names = "|".join(sorted((re.escape(s) for s in us_states()), key=len, reverse=True))
     codes = "|".join(_STATE_CODES.split())
-    return re.compile(
+    return JumpingPattern.compile(
         rf"\b(?:(?i:university|univ\.?)\s+(?i:of\s+)?(?i:{names})"
         rf"|(?<!\d )(?<!\d)U\.?\s+(?:of\s+|OF\s+)?(?i:{names})"
-        rf"|(?i:university|univ\.?|u\.?)\s+(?i:of)\s+(?:{codes}))\b"
+        rf"|(?i:university|univ\.?|u\.?)\s+(?i:of)\s+(?:{codes}))\b",
+        "[uU]",  # every match starts with a u
     )
 
 
