@@ -60,3 +60,12 @@ def test_the_whole_library_listing_applies_judgments(corpus):
     listing = dict(related_slugs(corpus, k=2))
     assert listing[SOURCE][0] == "acid-reflux"
     assert listing["acid-reflux"][0] == SOURCE
+
+
+def test_a_judgment_racing_its_own_double_click_updates_instead_of_failing(corpus, monkeypatch):
+    judge(corpus, SOURCE, "acid-reflux", related=True, judge_id=7, now=NOW)
+    # the other click's row is already there but this one's look-up did not see it
+    monkeypatch.setattr(corpus, "scalar", lambda *args, **kwargs: None)
+    judge(corpus, SOURCE, "acid-reflux", related=False, judge_id=7, now=NOW + timedelta(minutes=1))
+    monkeypatch.undo()
+    assert verdicts(corpus, SOURCE) == {"acid-reflux": False}

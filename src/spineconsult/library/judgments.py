@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from spineconsult.library.index import embedding_text
@@ -32,9 +33,15 @@ def judge(session: Session, slug: str, other: str, *, related: bool, judge_id: i
     )
     row = session.scalar(query)
     if row is None:
-        session.add(RelatedJudgment(slug_a=a, slug_b=b, judged_by=judge_id, related=related, judged_at=now))
-    else:
-        row.related, row.judged_at = related, now
+        try:
+            with session.begin_nested():  # a double click racing itself: the second one updates
+                session.add(
+                    RelatedJudgment(slug_a=a, slug_b=b, judged_by=judge_id, related=related, judged_at=now)
+                )
+            return
+        except IntegrityError:
+            row = session.scalars(query).one()
+    row.related, row.judged_at = related, now
     session.flush()
 
 
