@@ -25,7 +25,7 @@ POSITIVE = [
     ("She is followed at Kernan for her back.", "Kernan", "LOCATION"),
     # a hospital acronym followed by a space or a ward is still a hospital
     ("72 YR OLD MALE ADM FROM GH CATH LAB.", "GH", "LOCATION"),
-    ("plan to get oob. transfer to quartermain2.", "quartermain", "LOCATION"),
+    ("plan to get oob. transfer to quillbury2.", "quillbury", "LOCATION"),
     # verbs and prepositions before a facility word are not part of its name, but names still are
     ("TRANSFERRED FROM LAUREL REGIONAL HOSPITAL TODAY.", "LAUREL REGIONAL HOSPITAL", "ORGANIZATION"),
 ]

@@ -41,7 +41,7 @@ POSITIVE = [
     ("Reach me at x4567 in the clinic.", "4567", "PHONE"),
     ("His wife (201/324/1423) confirms.", "201/324/1423", "PHONE"),
     ("dtr at 212- 476- 8356.", "212- 476- 8356", "PHONE"),
-    ("Plan: transfer today to Quartermain 6.", "Quartermain", "LOCATION"),
+    ("Plan: transfer today to Quillbury 6.", "Quillbury", "LOCATION"),
     ("She lives in Manchester now.", "Manchester", "LOCATION"),
     ("Dr. Jackson called back.", "Jackson", "NAME"),
     ("My name is Grace and my back hurts.", "Grace", "NAME"),
@@ -51,8 +51,8 @@ POSITIVE = [
     ("husband did not come to gh with her", "gh", "LOCATION"),
     ("He lives nearby in rockport and will visit.", "rockport", "LOCATION"),
     # ward names with a ward number after per/plan or a transfer verb
-    ("Per Quartermain 3 RN, UO only 20cc.", "Quartermain", "LOCATION"),
-    ("TRANSFER QUARTERMAIN 2 THIS AM.", "QUARTERMAIN", "LOCATION"),
+    ("Per Quillbury 3 RN, UO only 20cc.", "Quillbury", "LOCATION"),
+    ("TRANSFER QUILLBURY 2 THIS AM.", "QUILLBURY", "LOCATION"),
     # lower-case initials next to a name; ambiguous first names before a surname; O'Brien-style surnames
     ("nsg (j. renna) was present", "j", "NAME"),
     ("report given by pat rixford to the team", "pat", "NAME"),

@@ -80,7 +80,7 @@ def _facilities(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
     return spans
 
 
-# a name run together with the building it names: "QuartermainBuilding", "CalvertHospital" (the regex
+# a name run together with the building it names: "QuillburyBuilding", "CalvertHospital" (the regex
 # starts with the building word, which scans fast; the name before it is checked afterwards)
 _GLUED_HEAD = re.compile(r"(?:Building|Hospital|Clinic|Center|Centre|Campus|Pavilion)\b")
 _GLUED_NAME = re.compile(r"(?<![^\W\d_])[A-Z][a-z]{2,}$")
@@ -254,7 +254,7 @@ def _after_move(text: str, tokens: list[Token], lex: Lexicon) -> list[Span]:
         sequence = tokens[i - 1].lower == "followed" and tokens[i].lower == "by"
         moved = tokens[i - 1].lower in verbs and not sequence and _moved_place(tokens[j], lex)
         acronym = _hospital_acronym(tokens[j], lex) or _short_hospital(text, tokens[j], lex)
-        # after a transfer verb a word glued to its ward number still counts ("transfer to quartermain2")
+        # after a transfer verb a word glued to its ward number still counts ("transfer to quillbury2")
         if moved or (acronym and not _glued_to_digit(text, tokens[j])):
             spans.append(Span(start=tokens[j].start, end=tokens[j].end, type="LOCATION", rule="place:moved"))
     return spans
@@ -265,7 +265,7 @@ _WARD_NUMBER = re.compile(r"\s+\d{1,2}\b(?![.:/\-]?\d)")
 
 @lru_cache(maxsize=1)
 def _ward_cues() -> frozenset[str]:
-    # "to Quartermain 6", "transfer QUARTERMAIN 2", "per Quartermain 3 RN", "plan: QUARTERMAIN 2"
+    # "to Quillbury 6", "transfer QUILLBURY 2", "per Quillbury 3 RN", "plan: QUILLBURY 2"
     words = place_words()
     return words["ward_preps"] | words["move_verbs"] | words["ward_cues"]
 
