@@ -10,7 +10,8 @@ or a neighbouring name (Mary Healey).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
 
 from spineconsult.deid.lexicon import Lexicon, lexicon
 from spineconsult.deid.models import Span
@@ -25,10 +26,8 @@ _ABBREVIATED_TITLES = frozenset({"dr", "drs", "prof"})
 _GAP_MAX = 3  # characters between two tokens that still count as neighbours ("Dr. J. Smith", "Smith, John")
 
 
-@lru_cache(maxsize=1 << 16)
-def _kind(w: str) -> str:
-    """What the lower-cased word `w` is (cached by word: the lexicon is loaded once per process)."""
-    lex = lexicon()
+def _kind(w: str, lex: Lexicon) -> str:
+    """What the lower-cased word `w` is in `lex` (called through `_kinds_of`, which caches it by word)."""
     if len(w) < 2:
         return "letter"
     if not lex.is_common(w):
@@ -36,6 +35,16 @@ def _kind(w: str) -> str:
             return "unknown"
         return "strong" if len(w) > _SHORT_NAME else "weak"
     return "weak" if w in lex.usual_names else "common"
+
+
+_kinds: list[tuple[Lexicon, Callable[[str], str]]] = []  # the current lexicon and its word-kind cache
+
+
+def _kinds_of(lex: Lexicon) -> Callable[[str], str]:
+    """`_kind` for `lex`, cached by word; a new lexicon (tests load others) starts a new cache."""
+    if not _kinds or _kinds[0][0] is not lex:
+        _kinds[:] = [(lex, lru_cache(maxsize=1 << 16)(partial(_kind, lex=lex)))]
+    return _kinds[0][1]
 
 
 def _initial(text: str, tok: Token) -> bool:
@@ -300,7 +309,8 @@ def _written_as_name(text: str, tokens: list[Token], i: int, hits: dict[int, str
 
 def find_names(text: str, tokens: list[Token]) -> list[Span]:
     lex = lexicon()
-    kinds = [_kind(t.lower) for t in tokens]
+    kind = _kinds_of(lex)
+    kinds = [kind(t.lower) for t in tokens]
     hits = _seed(text, tokens, kinds, lex)
     _grow(text, tokens, kinds, hits, lex)
     if written_with_capitals(text):
